@@ -1,0 +1,15 @@
+// Where the shared real datasets live (tests and benchmarks read them; they are never copied into the repo).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export function datasetPath(name: string): string {
+  const dir = process.env.PISHKHAN_DATASETS ?? path.resolve(repoRoot, '../shared/datasets');
+  return path.join(dir, name);
+}
+
+export function hasDataset(name: string): boolean {
+  return existsSync(datasetPath(name));
+}
