@@ -3,16 +3,16 @@
 // diacritics, tatweel and stray zero-width characters all make the same word look different.
 
 const ARABIC_TO_PERSIAN_LETTERS: Record<string, string> = {
-  'ي': 'ی', // Arabic yeh
-  'ى': 'ی', // alef maksura
-  'ئ': 'ی',
-  'ك': 'ک', // Arabic kaf
-  'ة': 'ه', // teh marbuta
-  'ۀ': 'ه',
-  'ؤ': 'و',
-  'أ': 'ا',
-  'إ': 'ا',
-  'ٱ': 'ا',
+  ي: 'ی', // Arabic yeh
+  ى: 'ی', // alef maksura
+  ئ: 'ی',
+  ك: 'ک', // Arabic kaf
+  ة: 'ه', // teh marbuta
+  ۀ: 'ه',
+  ؤ: 'و',
+  أ: 'ا',
+  إ: 'ا',
+  ٱ: 'ا',
 };
 
 const DIACRITICS = /[\u064B-\u065F\u0670\u06D6-\u06ED]/g;

@@ -1,0 +1,130 @@
+// Builds the hub's HTTP application; it does not listen (main.ts does, tests use inject()).
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { installErrorHandler } from './api/error-handler.ts';
+import type { Hub } from './api/hub.ts';
+import type { Logger } from './core/logger.ts';
+import { createMetrics } from './core/metrics.ts';
+import { customerRoutes } from './customers/customers.routes.ts';
+import type { Database } from './db/database.ts';
+import { identityRoutes } from './identity/identity.routes.ts';
+import { importRoutes } from './imports/imports.routes.ts';
+import { createIngestPipeline } from './ingest/ingest.service.ts';
+import { ingestRoutes } from './ingest/ingest.routes.ts';
+import { createAuthenticator } from './workspaces/auth.service.ts';
+import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
+
+export const VERSION = '0.1.0';
+
+export type BuiltApp = { app: FastifyInstance; hub: Hub; close(): Promise<void> };
+
+export async function buildApp(options: {
+  db: Database;
+  logger: Logger;
+  ingestFlushMs?: number;
+}): Promise<BuiltApp> {
+  const metrics = createMetrics();
+  const hub: Hub = {
+    db: options.db,
+    auth: createAuthenticator(options.db),
+    ingest: createIngestPipeline({
+      db: options.db,
+      flushMs: options.ingestFlushMs ?? 2,
+      logger: options.logger,
+      metrics,
+    }),
+    metrics,
+    logger: options.logger,
+  };
+  // pino's own types are stricter than Fastify's logger interface; the instance is the same.
+  const base = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+  });
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  installErrorHandler(app);
+
+  const countRequests = metrics.counter('pishkhan_http_requests_total', 'HTTP requests by route and status');
+  const observeLatency = metrics.histogram(
+    'pishkhan_http_request_seconds',
+    'HTTP request latency',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    countRequests(1, { route, status: String(reply.statusCode) });
+    observeLatency(reply.elapsedTime / 1000, { route });
+    if (reply.statusCode >= 500) request.log.error({ route, status: reply.statusCode }, 'request failed');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Pishkhan API',
+        version: VERSION,
+        description:
+          'Digital Customer Hub: Segment-compatible ingest, identity resolution, customer 360 and timeline.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'User token from /api/signup, /api/signin or /api/tokens',
+          },
+          writeKey: {
+            type: 'http',
+            scheme: 'basic',
+            description: "A source's write key as the user name, empty password",
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/health', {
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness and database reachability',
+      response: { 200: z.object({ status: z.literal('ok'), database: z.string(), version: z.string() }) },
+    },
+    handler: async () => {
+      await hub.db.asSystem((tx) => tx.query('SELECT 1'));
+      return { status: 'ok' as const, database: hub.db.kind, version: VERSION };
+    },
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(metrics.render()),
+  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(workspaceRoutes, { hub });
+  await app.register(ingestRoutes, { hub });
+  await app.register(customerRoutes, { hub });
+  await app.register(identityRoutes, { hub });
+  await app.register(importRoutes, { hub });
+  await app.ready();
+
+  return {
+    app: base,
+    hub,
+    async close() {
+      await app.close();
+      await hub.ingest.close();
+    },
+  };
+}

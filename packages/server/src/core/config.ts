@@ -1,0 +1,28 @@
+// Configuration comes from the environment (and a .env file); one place reads it.
+import path from 'node:path';
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PISHKHAN_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  NATS_URL: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Group commit: how long the first event of a batch may wait for others (ms). */
+  INGEST_FLUSH_MS: z.coerce.number().min(0).max(1000).default(2),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as a newcomer writes `DATABASE_URL=` to unset it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.PISHKHAN_DATA_DIR) };
+}

@@ -1,0 +1,70 @@
+// The one catalogue of expected failures. Each code has its HTTP status and a message that names
+// what was wrong; docs/errors.md lists them all (a test keeps the two in step).
+
+export const ERROR_CATALOGUE = {
+  PSK_VALIDATION: { status: 400, message: 'Invalid request' },
+  PSK_BODY_NOT_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  PSK_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this endpoint accepts' },
+  PSK_INGEST_EVENT_TOO_LARGE: { status: 400, message: 'An event is larger than 32 KB' },
+  PSK_INGEST_BATCH_TOO_LARGE: { status: 400, message: 'A batch is larger than 500 KB' },
+  PSK_INGEST_INVALID_EVENT: { status: 400, message: 'An event is not valid' },
+  PSK_AUTH_MISSING: { status: 401, message: 'Credentials are missing' },
+  PSK_AUTH_INVALID_WRITE_KEY: { status: 401, message: 'The write key is not known' },
+  PSK_AUTH_INVALID_TOKEN: { status: 401, message: 'The token is not valid or has expired' },
+  PSK_AUTH_BAD_CREDENTIALS: { status: 401, message: 'The email or password is wrong' },
+  PSK_FORBIDDEN_ROLE: { status: 403, message: 'Your role does not allow this' },
+  PSK_SIGNUP_CLOSED: {
+    status: 403,
+    message: 'Sign-up is closed on this instance: ask an admin for an invitation',
+  },
+  PSK_INVITATION_INVALID: { status: 400, message: 'The invitation is not valid or was already used' },
+  PSK_EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists' },
+  PSK_ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  PSK_CUSTOMER_NOT_FOUND: { status: 404, message: 'No customer matches' },
+  PSK_ACCOUNT_NOT_FOUND: { status: 404, message: 'No account matches' },
+  PSK_MERGE_NOT_FOUND: { status: 404, message: 'No merge matches' },
+  PSK_MERGE_ALREADY_UNDONE: { status: 409, message: 'This merge was already undone' },
+  PSK_MERGE_NOT_LATEST: { status: 409, message: 'Undo the later merges of this customer first' },
+  PSK_IDENTIFIER_INVALID: { status: 400, message: 'The identifier is not valid for its type' },
+  PSK_CURSOR_INVALID: { status: 400, message: 'The cursor is not valid' },
+  PSK_IMPORT_ROWS_INVALID: {
+    status: 400,
+    message: 'Some rows of the import are not valid; nothing was imported',
+  },
+  PSK_USER_NOT_FOUND: { status: 404, message: 'No user matches' },
+  PSK_DATA_DIR_LOCKED: { status: 500, message: 'The data folder is used by another Pishkhan process' },
+  PSK_INTERNAL: { status: 500, message: 'Something went wrong on our side' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export type AppError = {
+  type: ErrorCode;
+  status: number;
+  message: string;
+  /** The request field at fault, in path form (`batch[3].userId`). */
+  field?: string;
+  details?: unknown;
+};
+
+export function appError(
+  type: ErrorCode,
+  options: { field?: string; message?: string; details?: unknown } = {},
+): AppError {
+  const entry = ERROR_CATALOGUE[type];
+  const base = options.message ?? entry.message;
+  return {
+    type,
+    status: entry.status,
+    message: options.field && !options.message ? `${base} (field: ${options.field})` : base,
+    ...(options.field ? { field: options.field } : {}),
+    ...(options.details !== undefined ? { details: options.details } : {}),
+  };
+}
+
+/** Thrown only to cross framework boundaries (Fastify hooks); services return errors as values. */
+export class AppErrorException extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}

@@ -1,0 +1,177 @@
+// Customer profiles: traits, last activity, look-up by any identifier, the 360 view.
+import { err, ok, type Result } from 'neverthrow';
+import { appError, type AppError } from '../core/errors.ts';
+import { isIdentifierType, normalizeIdentifier, type Identifier } from '../core/identifiers.ts';
+import type { Database, Tx } from '../db/database.ts';
+import type { MergeDecision } from '../identity/resolve-identities.ts';
+import { listCustomerAccounts, type CustomerAccount } from './accounts.service.ts';
+import { applyTraits, mergeTraits, type TraitMeta, type Traits } from './trait-conflicts.ts';
+
+export type ProfileTouch = {
+  customerId: string;
+  at: Date;
+  traits: Traits;
+  priority: number;
+  source: string | null;
+};
+
+/** Folds a batch's merges and trait changes into the profiles, one UPDATE for all of them. */
+export async function updateProfiles(
+  tx: Tx,
+  input: { workspaceId: string; merges: MergeDecision[]; touches: ProfileTouch[] },
+): Promise<void> {
+  const needTraits = new Set<string>();
+  for (const m of input.merges) needTraits.add(m.winnerId).add(m.loserId);
+  for (const t of input.touches) if (Object.keys(t.traits).length > 0) needTraits.add(t.customerId);
+  const profiles = new Map<string, { traits: Traits; meta: TraitMeta; changed: boolean }>();
+  if (needTraits.size > 0) {
+    const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
+      'SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+      [input.workspaceId, [...needTraits]],
+    );
+    for (const r of rows) profiles.set(r.id, { traits: r.traits, meta: r.trait_meta, changed: false });
+  }
+  for (const m of input.merges) {
+    const winner = profiles.get(m.winnerId);
+    const loser = profiles.get(m.loserId);
+    if (winner && loser) {
+      mergeTraits(winner, loser);
+      winner.changed = true;
+    }
+  }
+  const lastSeen = new Map<string, Date>();
+  for (const t of input.touches) {
+    const seen = lastSeen.get(t.customerId);
+    if (!seen || t.at > seen) lastSeen.set(t.customerId, t.at);
+    const profile = profiles.get(t.customerId);
+    if (
+      profile &&
+      applyTraits({
+        traits: profile.traits,
+        meta: profile.meta,
+        incoming: t.traits,
+        at: t.at,
+        priority: t.priority,
+        source: t.source,
+      })
+    ) {
+      profile.changed = true;
+    }
+  }
+  const ids = new Set([...lastSeen.keys(), ...[...profiles].filter(([, p]) => p.changed).map(([id]) => id)]);
+  const updates = [...ids].map((id) => {
+    const p = profiles.get(id);
+    return {
+      id,
+      traits: p?.changed ? p.traits : null,
+      meta: p?.changed ? p.meta : null,
+      last_seen: lastSeen.get(id) ?? null,
+    };
+  });
+  if (updates.length === 0) return;
+  await tx.query(
+    `UPDATE customers c SET
+       traits = coalesce(u.traits, c.traits),
+       trait_meta = coalesce(u.meta, c.trait_meta),
+       last_seen_at = greatest(c.last_seen_at, coalesce(u.last_seen, c.last_seen_at)),
+       first_seen_at = least(c.first_seen_at, coalesce(u.last_seen, c.first_seen_at)),
+       updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, traits jsonb, meta jsonb, last_seen timestamptz)
+     WHERE c.workspace_id = $1 AND c.id = u.id`,
+    [input.workspaceId, JSON.stringify(updates)],
+  );
+}
+
+export type Customer = {
+  id: string;
+  kind: 'person' | 'organization';
+  customerType: 'b2c' | 'b2b' | 'b2g';
+  traits: Traits;
+  identities: Identifier[];
+  accounts: CustomerAccount[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  createdAt: Date;
+};
+
+export type CustomerOrRedirect = { customer: Customer } | { mergedInto: string };
+
+/** A customer by id; a merged profile answers with the id of the profile that absorbed it. */
+export async function getCustomer(
+  db: Database,
+  input: { workspaceId: string; customerId: string },
+): Promise<Result<CustomerOrRedirect, AppError>> {
+  return db.inWorkspace(input.workspaceId, async (tx) => {
+    const [row] = await tx.query<{
+      id: string;
+      kind: Customer['kind'];
+      traits: Traits;
+      merged_into: string | null;
+      first_seen_at: Date;
+      last_seen_at: Date;
+      created_at: Date;
+    }>(
+      'SELECT id, kind, traits, merged_into, first_seen_at, last_seen_at, created_at FROM customers WHERE workspace_id = $1 AND id = $2',
+      [input.workspaceId, input.customerId],
+    );
+    if (!row) return err(appError('PSK_CUSTOMER_NOT_FOUND', { field: 'id' }));
+    if (row.merged_into) return ok({ mergedInto: row.merged_into });
+    const identities = await tx.query<Identifier>(
+      'SELECT type, value FROM identities WHERE workspace_id = $1 AND customer_id = $2 ORDER BY type, created_at',
+      [input.workspaceId, row.id],
+    );
+    const accounts = await listCustomerAccounts(tx, { workspaceId: input.workspaceId, customerId: row.id });
+    return ok({
+      customer: {
+        id: row.id,
+        kind: row.kind,
+        customerType: customerTypeOf(row.traits, accounts),
+        traits: row.traits,
+        identities,
+        accounts,
+        firstSeenAt: row.first_seen_at,
+        lastSeenAt: row.last_seen_at,
+        createdAt: row.created_at,
+      },
+    });
+  });
+}
+
+/** B2B/B2G when the customer says so or belongs to such an account; B2C otherwise. */
+function customerTypeOf(traits: Traits, accounts: CustomerAccount[]): Customer['customerType'] {
+  const declared = typeof traits.customerType === 'string' ? traits.customerType.toLowerCase() : '';
+  if (declared === 'b2b' || declared === 'b2g' || declared === 'b2c') return declared;
+  if (accounts.some((a) => a.kind === 'b2g')) return 'b2g';
+  return accounts.length > 0 ? 'b2b' : 'b2c';
+}
+
+export async function lookupCustomer(
+  db: Database,
+  input: { workspaceId: string; type: string; value: string },
+): Promise<Result<Customer, AppError>> {
+  if (!isIdentifierType(input.type))
+    return err(
+      appError('PSK_IDENTIFIER_INVALID', {
+        field: 'type',
+        message: `Unknown identifier type "${input.type}" (field: type)`,
+      }),
+    );
+  const value = normalizeIdentifier(input.type, input.value);
+  if (!value)
+    return err(
+      appError('PSK_IDENTIFIER_INVALID', {
+        field: 'value',
+        message: `"${input.value}" is not a valid ${input.type} (field: value)`,
+      }),
+    );
+  const [row] = await db.inWorkspace(input.workspaceId, (tx) =>
+    tx.query<{ customer_id: string }>(
+      'SELECT customer_id FROM identities WHERE workspace_id = $1 AND type = $2 AND value = $3',
+      [input.workspaceId, input.type, value],
+    ),
+  );
+  if (!row)
+    return err(appError('PSK_CUSTOMER_NOT_FOUND', { message: `No customer has ${input.type} ${value}` }));
+  const found = await getCustomer(db, { workspaceId: input.workspaceId, customerId: row.customer_id });
+  return found.andThen((r) => ('customer' in r ? ok(r.customer) : err(appError('PSK_CUSTOMER_NOT_FOUND'))));
+}

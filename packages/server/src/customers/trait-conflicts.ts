@@ -1,0 +1,48 @@
+// When two sources disagree about a trait: the higher source priority wins; at equal priority the
+// most recent value (by event time) wins. Each trait keeps when and by whom it was set.
+
+export type TraitMeta = Record<string, { at: string; priority: number; source: string | null }>;
+export type Traits = Record<string, unknown>;
+
+export function applyTraits(input: {
+  traits: Traits;
+  meta: TraitMeta;
+  incoming: Traits;
+  at: Date;
+  priority: number;
+  source: string | null;
+}): boolean {
+  let changed = false;
+  const at = input.at.toISOString();
+  for (const [key, value] of Object.entries(input.incoming)) {
+    if (value === undefined) continue;
+    const previous = input.meta[key];
+    const wins =
+      !previous ||
+      input.priority > previous.priority ||
+      (input.priority === previous.priority && at >= previous.at);
+    if (!wins) continue;
+    input.traits[key] = value;
+    input.meta[key] = { at, priority: input.priority, source: input.source };
+    changed = true;
+  }
+  return changed;
+}
+
+/** Folds a merged profile's traits into the survivor by the same rule, trait by trait. */
+export function mergeTraits(
+  target: { traits: Traits; meta: TraitMeta },
+  other: { traits: Traits; meta: TraitMeta },
+): void {
+  for (const [key, value] of Object.entries(other.traits)) {
+    const meta = other.meta[key] ?? { at: new Date(0).toISOString(), priority: 0, source: null };
+    applyTraits({
+      traits: target.traits,
+      meta: target.meta,
+      incoming: { [key]: value },
+      at: new Date(meta.at),
+      priority: meta.priority,
+      source: meta.source,
+    });
+  }
+}

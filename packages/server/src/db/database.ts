@@ -1,0 +1,137 @@
+// One interface over the embedded PGlite and a PostgreSQL server, so every domain writes the
+// same SQL. Request work runs in workspace transactions (row-level security on); only sign-in,
+// sign-up and the ingest COPY run as the hub's own role.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+export type Row = Record<string, unknown>;
+
+export type Tx = {
+  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Bulk append: COPY on a server, multi-row INSERT on PGlite (which has no client COPY stream). */
+  appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
+};
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  inWorkspace<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  asSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script (migrations). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+const SCOPE_TO_WORKSPACE =
+  "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
+
+// node-postgres returns int8 as strings; counts and sizes here fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const wrap = (q: Pick<PGlite, 'query'>): Tx => ({
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await q.query<T>(text, params)).rows;
+    },
+    async appendRows(table, columns, rows) {
+      await insertInChunks((text, params) => q.query(text, params), table, columns, rows);
+    },
+  });
+  return {
+    kind: 'pglite',
+    inWorkspace: (workspaceId, fn) =>
+      db.transaction(async (tx) => {
+        await tx.query(SCOPE_TO_WORKSPACE, [workspaceId]);
+        return fn(wrap(tx));
+      }),
+    asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    exec: async (script) => {
+      await db.exec(script);
+    },
+    close: () => db.close(),
+  };
+}
+
+export async function openPostgres(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
+  const wrap = (client: pg.PoolClient, scoped: boolean): Tx => ({
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await client.query(text, params)).rows as T[];
+    },
+    async appendRows(table, columns, rows) {
+      // COPY FROM is refused under row-level security; the rows were scoped by the caller.
+      if (scoped) await client.query('RESET ROLE');
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
+      await pipeline(Readable.from(copyTextLines(rows)), stream);
+      if (scoped) await client.query("SELECT set_config('role', 'pishkhan_app', true)");
+    },
+  });
+  const run = async <T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (workspaceId) await client.query(SCOPE_TO_WORKSPACE, [workspaceId]);
+      const result = await fn(wrap(client, workspaceId !== null));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  await pool.query('SELECT 1'); // fail at start, not at the first request
+  return {
+    kind: 'postgres',
+    inWorkspace: (workspaceId, fn) => run(workspaceId, fn),
+    asSystem: (fn) => run(null, fn),
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function insertInChunks(
+  query: (text: string, params: unknown[]) => Promise<unknown>,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<void> {
+  // PostgreSQL takes at most 65,535 parameters per statement.
+  const perChunk = Math.max(1, Math.floor(60_000 / columns.length));
+  for (let start = 0; start < rows.length; start += perChunk) {
+    const chunk = rows.slice(start, start + perChunk);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      const marks = row.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${marks.join(',')})`;
+    });
+    await query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')}`, params);
+  }
+}
+
+function* copyTextLines(rows: unknown[][]): Generator<string> {
+  for (const row of rows) yield `${row.map(copyTextValue).join('\t')}\n`;
+}
+
+function copyTextValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : Array.isArray(value)
+        ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}`
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}

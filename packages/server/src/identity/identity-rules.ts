@@ -1,0 +1,42 @@
+// Guards against over-merging, configurable per workspace (stored in workspaces.identity_rules).
+import { z } from 'zod';
+import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+
+export const IdentityRules = z.object({
+  /** Most identifiers of one type a profile may hold; a merge that would exceed it does not happen. */
+  maxPerType: z.record(z.string(), z.number().int().min(1).max(1000)).default({}),
+  /** Shared values (info@…, a shop's own phone) never identify anyone. */
+  blockedValues: z
+    .array(z.object({ type: z.string().min(1).max(80), value: z.string().min(1).max(256) }))
+    .max(10_000)
+    .default([]),
+});
+export type IdentityRules = z.infer<typeof IdentityRules>;
+
+const DEFAULT_MAX: Record<string, number> = { userId: 1, email: 5, phone: 5, anonymousId: 100 };
+const DEFAULT_MAX_OTHER = 5;
+
+export type CompiledRules = {
+  maxFor(type: IdentifierType): number;
+  isBlocked(identifier: Identifier): boolean;
+};
+
+export function compileRules(rules: IdentityRules): CompiledRules {
+  const blocked = new Set(rules.blockedValues.map((b) => `${b.type}\u0000${b.value}`));
+  return {
+    // Two different userIds never merge, whatever the configuration says.
+    maxFor: (type) =>
+      type === 'userId' ? 1 : (rules.maxPerType[type] ?? DEFAULT_MAX[type] ?? DEFAULT_MAX_OTHER),
+    isBlocked: (id) => blocked.has(`${id.type}\u0000${id.value}`),
+  };
+}
+
+/** Which identifier decides the profile when an event carries several: the most specific first. */
+export function identifierRank(type: IdentifierType): number {
+  if (type === 'userId') return 0;
+  if (type.startsWith('external:')) return 1;
+  if (type === 'email') return 2;
+  if (type === 'phone') return 3;
+  if (type === 'anonymousId') return 5;
+  return 4;
+}

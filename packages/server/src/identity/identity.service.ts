@@ -1,0 +1,264 @@
+// Identity resolution against the database: one query finds every identifier of a batch, the
+// algorithm in resolve-identities.ts decides, and the decisions are written in the same
+// transaction as the events.
+import { err, ok, type Result } from 'neverthrow';
+import { appError, type AppError } from '../core/errors.ts';
+import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+import { uuidv7 } from '../core/ids.ts';
+import type { Database, Tx } from '../db/database.ts';
+import { compileRules, IdentityRules, type CompiledRules } from './identity-rules.ts';
+import { resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
+
+export { IdentityRules };
+
+export async function loadIdentityRules(tx: Tx, workspaceId: string): Promise<CompiledRules> {
+  const [row] = await tx.query<{ identity_rules: unknown }>(
+    'SELECT identity_rules FROM workspaces WHERE id = $1',
+    [workspaceId],
+  );
+  return compileRules(IdentityRules.parse(row?.identity_rules ?? {}));
+}
+
+export async function getIdentityRules(db: Database, input: { workspaceId: string }): Promise<IdentityRules> {
+  const [row] = await db.inWorkspace(input.workspaceId, (tx) =>
+    tx.query<{ identity_rules: unknown }>('SELECT identity_rules FROM workspaces WHERE id = $1', [
+      input.workspaceId,
+    ]),
+  );
+  return IdentityRules.parse(row?.identity_rules ?? {});
+}
+
+export async function setIdentityRules(
+  db: Database,
+  input: { workspaceId: string; rules: IdentityRules },
+): Promise<IdentityRules> {
+  await db.inWorkspace(input.workspaceId, (tx) =>
+    tx.query('UPDATE workspaces SET identity_rules = $2 WHERE id = $1', [
+      input.workspaceId,
+      JSON.stringify(input.rules),
+    ]),
+  );
+  return input.rules;
+}
+
+/** Resolves a batch's events to customers and writes new customers, identities and merges. */
+export async function resolveBatch(
+  tx: Tx,
+  input: { workspaceId: string; events: { messageId: string; identifiers: Identifier[]; ts: Date }[] },
+): Promise<Resolution> {
+  const rules = await loadIdentityRules(tx, input.workspaceId);
+  const known = await loadProfiles(
+    tx,
+    input.workspaceId,
+    input.events.flatMap((e) => e.identifiers),
+  );
+  const resolution = resolveIdentities({ known, events: input.events, rules, newId: () => uuidv7() });
+  await persistResolution(tx, input.workspaceId, resolution, input.events);
+  return resolution;
+}
+
+async function loadProfiles(tx: Tx, workspaceId: string, identifiers: Identifier[]): Promise<KnownProfile[]> {
+  if (identifiers.length === 0) return [];
+  // Every identity of every profile the batch touches: the merge guards count them.
+  const rows = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
+    `SELECT i.customer_id, i.type, i.value FROM identities i
+     WHERE i.workspace_id = $1 AND i.customer_id IN (
+       SELECT m.customer_id FROM identities m
+       JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value
+       WHERE m.workspace_id = $1)`,
+    [workspaceId, identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
+  );
+  const byCustomer = new Map<string, Identifier[]>();
+  for (const row of rows) {
+    const list = byCustomer.get(row.customer_id) ?? [];
+    list.push({ type: row.type, value: row.value });
+    byCustomer.set(row.customer_id, list);
+  }
+  return [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids }));
+}
+
+async function persistResolution(
+  tx: Tx,
+  workspaceId: string,
+  resolution: Resolution,
+  events: { messageId: string; ts: Date }[],
+): Promise<void> {
+  if (resolution.newCustomerIds.length > 0) {
+    const firstSeen = new Map<string, Date>();
+    resolution.originIds.forEach((origin, i) => {
+      const ts = events[i]!.ts;
+      const seen = firstSeen.get(origin);
+      if (!seen || ts < seen) firstSeen.set(origin, ts);
+    });
+    await tx.appendRows(
+      'customers',
+      ['workspace_id', 'id', 'first_seen_at', 'last_seen_at'],
+      resolution.newCustomerIds.map((id) => [workspaceId, id, firstSeen.get(id), firstSeen.get(id)]),
+    );
+  }
+  if (resolution.newIdentities.length > 0) {
+    await tx.appendRows(
+      'identities',
+      ['workspace_id', 'type', 'value', 'customer_id', 'first_message_id'],
+      resolution.newIdentities.map((n) => [
+        workspaceId,
+        n.identifier.type,
+        n.identifier.value,
+        n.customerId,
+        n.messageId,
+      ]),
+    );
+  }
+  for (const merge of resolution.merges) {
+    await recordMerge(tx, workspaceId, merge);
+  }
+}
+
+async function recordMerge(tx: Tx, workspaceId: string, merge: Resolution['merges'][number]): Promise<void> {
+  const absorbed = await tx.query<{ id: string }>(
+    `UPDATE customers SET merged_into = $3, updated_at = now()
+     WHERE workspace_id = $1 AND (id = $2 OR merged_into = $2) RETURNING id`,
+    [workspaceId, merge.loserId, merge.winnerId],
+  );
+  const [loser] = await tx.query<{ traits: unknown; trait_meta: unknown }>(
+    'SELECT traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = $2',
+    [workspaceId, merge.loserId],
+  );
+  await tx.query('UPDATE identities SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [
+    workspaceId,
+    merge.loserId,
+    merge.winnerId,
+  ]);
+  await tx.query('UPDATE events SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2', [
+    workspaceId,
+    merge.loserId,
+    merge.winnerId,
+  ]);
+  await tx.query(
+    'UPDATE account_members SET customer_id = $3 WHERE workspace_id = $1 AND customer_id = $2 AND NOT EXISTS (SELECT 1 FROM account_members o WHERE o.workspace_id = $1 AND o.account_id = account_members.account_id AND o.customer_id = $3)',
+    [workspaceId, merge.loserId, merge.winnerId],
+  );
+  await tx.query(
+    `INSERT INTO merges (workspace_id, id, winner_id, loser_id, reason, message_id, absorbed_ids, moved_identities, loser_traits)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      workspaceId,
+      uuidv7(),
+      merge.winnerId,
+      merge.loserId,
+      merge.reason,
+      merge.messageId,
+      absorbed.map((a) => a.id),
+      JSON.stringify(merge.movedIdentifiers),
+      JSON.stringify({ traits: loser?.traits ?? {}, meta: loser?.trait_meta ?? {} }),
+    ],
+  );
+}
+
+export type MergeRecord = {
+  id: string;
+  winnerId: string;
+  loserId: string;
+  reason: string;
+  messageId: string | null;
+  createdAt: Date;
+  undoneAt: Date | null;
+};
+
+export async function listMerges(
+  db: Database,
+  input: { workspaceId: string; customerId: string },
+): Promise<MergeRecord[]> {
+  const rows = await db.inWorkspace(input.workspaceId, (tx) =>
+    tx.query<{
+      id: string;
+      winner_id: string;
+      loser_id: string;
+      reason: string;
+      message_id: string | null;
+      created_at: Date;
+      undone_at: Date | null;
+    }>(
+      `SELECT id, winner_id, loser_id, reason, message_id, created_at, undone_at FROM merges
+       WHERE workspace_id = $1 AND (winner_id = $2 OR loser_id = $2) ORDER BY created_at DESC, id DESC`,
+      [input.workspaceId, input.customerId],
+    ),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    winnerId: r.winner_id,
+    loserId: r.loser_id,
+    reason: r.reason,
+    messageId: r.message_id,
+    createdAt: r.created_at,
+    undoneAt: r.undone_at,
+  }));
+}
+
+/**
+ * Undoes a merge: the loser's identities, events and earlier-absorbed profiles go back to it and
+ * its traits are restored. Only the survivor's most recent live merge can be undone, so later
+ * merges never point at a profile that came back.
+ */
+export async function undoMerge(
+  db: Database,
+  input: { workspaceId: string; mergeId: string },
+): Promise<Result<{ customerId: string }, AppError>> {
+  return db.inWorkspace(input.workspaceId, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.workspaceId]);
+    const [merge] = await tx.query<{
+      winner_id: string;
+      loser_id: string;
+      absorbed_ids: string[];
+      moved_identities: { type: string; value: string }[];
+      loser_traits: { traits: unknown; meta: unknown };
+      undone_at: Date | null;
+      created_at: Date;
+    }>(
+      'SELECT winner_id, loser_id, absorbed_ids, moved_identities, loser_traits, undone_at, created_at FROM merges WHERE workspace_id = $1 AND id = $2',
+      [input.workspaceId, input.mergeId],
+    );
+    if (!merge) return err(appError('PSK_MERGE_NOT_FOUND', { field: 'mergeId' }));
+    if (merge.undone_at) return err(appError('PSK_MERGE_ALREADY_UNDONE'));
+    const [later] = await tx.query(
+      'SELECT 1 FROM merges WHERE workspace_id = $1 AND undone_at IS NULL AND (winner_id = $2 OR loser_id = $2) AND id <> $3 AND created_at >= $4',
+      [input.workspaceId, merge.winner_id, input.mergeId, merge.created_at],
+    );
+    if (later) return err(appError('PSK_MERGE_NOT_LATEST'));
+    const others = merge.absorbed_ids.filter((id) => id !== merge.loser_id);
+    await tx.query(
+      'UPDATE customers SET merged_into = NULL, traits = $3, trait_meta = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2',
+      [
+        input.workspaceId,
+        merge.loser_id,
+        JSON.stringify(merge.loser_traits.traits ?? {}),
+        JSON.stringify(merge.loser_traits.meta ?? {}),
+      ],
+    );
+    await tx.query('UPDATE customers SET merged_into = $2 WHERE workspace_id = $1 AND id = ANY($3::uuid[])', [
+      input.workspaceId,
+      merge.loser_id,
+      others,
+    ]);
+    await tx.query(
+      `UPDATE identities i SET customer_id = $2 FROM unnest($3::text[], $4::text[]) AS m(type, value)
+       WHERE i.workspace_id = $1 AND i.type = m.type AND i.value = m.value AND i.customer_id = $5`,
+      [
+        input.workspaceId,
+        merge.loser_id,
+        merge.moved_identities.map((m) => m.type),
+        merge.moved_identities.map((m) => m.value),
+        merge.winner_id,
+      ],
+    );
+    await tx.query(
+      'UPDATE events SET customer_id = $2 WHERE workspace_id = $1 AND customer_id = $3 AND origin_customer_id = ANY($4::uuid[])',
+      [input.workspaceId, merge.loser_id, merge.winner_id, merge.absorbed_ids],
+    );
+    await tx.query('UPDATE merges SET undone_at = now() WHERE workspace_id = $1 AND id = $2', [
+      input.workspaceId,
+      input.mergeId,
+    ]);
+    return ok({ customerId: merge.loser_id });
+  });
+}

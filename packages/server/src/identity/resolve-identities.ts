@@ -1,0 +1,148 @@
+// The identity algorithm, on one batch of events, in memory: which profile each event belongs to,
+// which identifiers are new, and which profiles merge. No I/O, so it is tested with scenario
+// tables; identity.service.ts loads what it needs and writes what it decides.
+import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+import { identifierRank, type CompiledRules } from './identity-rules.ts';
+
+export type KnownProfile = { customerId: string; identifiers: Identifier[] };
+
+export type MergeDecision = {
+  winnerId: string;
+  loserId: string;
+  reason: string;
+  messageId: string;
+  /** Identifiers the loser held at the moment of the merge. */
+  movedIdentifiers: Identifier[];
+};
+
+export type Resolution = {
+  /** Per event: the profile it was first attributed to (never changes) … */
+  originIds: string[];
+  /** … and the surviving profile after every merge of the batch. */
+  customerIds: string[];
+  newCustomerIds: string[];
+  newIdentities: { identifier: Identifier; customerId: string; messageId: string }[];
+  merges: MergeDecision[];
+  blockedMerges: { customerId: string; otherId: string; reason: string; messageId: string }[];
+};
+
+export const keyOf = (id: Identifier) => `${id.type}\u0000${id.value}`;
+
+export function resolveIdentities(input: {
+  known: KnownProfile[];
+  events: { messageId: string; identifiers: Identifier[] }[];
+  rules: CompiledRules;
+  newId: () => string;
+}): Resolution {
+  const owner = new Map<string, string>();
+  const profiles = new Map<string, Map<IdentifierType, Set<string>>>();
+  const survivor = new Map<string, string>();
+  const canonical = (id: string): string => {
+    let current = id;
+    for (let next = survivor.get(current); next; next = survivor.get(current)) current = next;
+    return current;
+  };
+  const profileOf = (customerId: string) => {
+    let profile = profiles.get(customerId);
+    if (!profile) profiles.set(customerId, (profile = new Map()));
+    return profile;
+  };
+  const addTo = (customerId: string, id: Identifier) => {
+    const profile = profileOf(customerId);
+    let values = profile.get(id.type);
+    if (!values) profile.set(id.type, (values = new Set()));
+    values.add(id.value);
+    owner.set(keyOf(id), customerId);
+  };
+  for (const profile of input.known) for (const id of profile.identifiers) addTo(profile.customerId, id);
+
+  const out: Resolution = {
+    originIds: [],
+    customerIds: [],
+    newCustomerIds: [],
+    newIdentities: [],
+    merges: [],
+    blockedMerges: [],
+  };
+
+  const fitsAfterAdding = (customerId: string, type: IdentifierType, extra: Set<string>) => {
+    const mine = profileOf(customerId).get(type);
+    let total = mine?.size ?? 0;
+    for (const value of extra) if (!mine?.has(value)) total++;
+    return total <= input.rules.maxFor(type);
+  };
+  const mergeBlocker = (winnerId: string, loserId: string): string | null => {
+    for (const [type, values] of profileOf(loserId)) {
+      if (!fitsAfterAdding(winnerId, type, values)) {
+        return type === 'userId'
+          ? 'two different userIds'
+          : `more than ${input.rules.maxFor(type)} ${type} identifiers`;
+      }
+    }
+    return null;
+  };
+
+  for (const event of input.events) {
+    const identifiers = dedupe(event.identifiers.filter((id) => !input.rules.isBlocked(id))).sort(
+      (a, b) => identifierRank(a.type) - identifierRank(b.type),
+    );
+    const current = (id: Identifier) => {
+      const found = owner.get(keyOf(id));
+      return found ? canonical(found) : undefined;
+    };
+    // A userId is authoritative: the event belongs to its profile, even on a shared device.
+    const userId = identifiers.find((id) => id.type === 'userId');
+    let primary = userId ? current(userId) : identifiers.map(current).find((c) => c !== undefined);
+    if (!primary) {
+      primary = input.newId();
+      out.newCustomerIds.push(primary);
+    }
+    for (const id of identifiers) {
+      const holder = current(id);
+      if (holder === primary) continue;
+      if (holder === undefined) {
+        if (!fitsAfterAdding(primary, id.type, new Set([id.value]))) continue;
+        addTo(primary, id);
+        out.newIdentities.push({ identifier: id, customerId: primary, messageId: event.messageId });
+        continue;
+      }
+      const blocker = mergeBlocker(primary, holder);
+      if (blocker) {
+        out.blockedMerges.push({
+          customerId: primary,
+          otherId: holder,
+          reason: blocker,
+          messageId: event.messageId,
+        });
+        continue;
+      }
+      const moved: Identifier[] = [];
+      for (const [type, values] of profileOf(holder)) for (const value of values) moved.push({ type, value });
+      for (const movedId of moved) addTo(primary, movedId);
+      profiles.delete(holder);
+      survivor.set(holder, primary);
+      out.merges.push({
+        winnerId: primary,
+        loserId: holder,
+        reason: `shares ${id.type} ${id.value}`,
+        messageId: event.messageId,
+        movedIdentifiers: moved,
+      });
+    }
+    out.originIds.push(primary);
+  }
+  out.customerIds = out.originIds.map(canonical);
+  // Identities created in this batch follow later merges of the same batch.
+  for (const created of out.newIdentities) created.customerId = canonical(created.customerId);
+  return out;
+}
+
+function dedupe(ids: Identifier[]): Identifier[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = keyOf(id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,118 @@
+// Reads a Segment HTTP API body: JSON (optionally gzipped), size limits, and every call validated.
+// A batch is all-or-nothing: one invalid event rejects the batch with every fault named, and
+// nothing of it is stored, so a client can fix and resend it whole.
+import { gunzipSync } from 'node:zlib';
+import { err, ok, type Result } from 'neverthrow';
+import { appError, type AppError } from '../core/errors.ts';
+import { validationError } from '../api/error-handler.ts';
+import { SegmentCall, type EventType } from './segment.schema.ts';
+
+export const MAX_EVENT_BYTES = 32 * 1024;
+export const MAX_BATCH_BYTES = 500 * 1024;
+
+export type IngestBody = { calls: SegmentCall[]; writeKey: unknown };
+
+export function parseIngestBody(input: {
+  raw: Buffer;
+  gzip: boolean;
+  endpoint: EventType | 'batch';
+}): Result<IngestBody, AppError> {
+  let raw = input.raw;
+  if (input.gzip) {
+    try {
+      raw = gunzipSync(raw, { maxOutputLength: MAX_BATCH_BYTES + 1 });
+    } catch {
+      return err(
+        appError('PSK_INGEST_BATCH_TOO_LARGE', {
+          field: 'body',
+          message: 'The gzipped body is not valid or unpacks to more than 500 KB (field: body)',
+        }),
+      );
+    }
+  }
+  const limit = input.endpoint === 'batch' ? MAX_BATCH_BYTES : MAX_EVENT_BYTES;
+  if (raw.length > limit) {
+    return err(
+      input.endpoint === 'batch'
+        ? appError('PSK_INGEST_BATCH_TOO_LARGE', {
+            field: 'batch',
+            message: `The batch is ${raw.length} bytes; the limit is 500 KB (field: batch)`,
+          })
+        : appError('PSK_INGEST_EVENT_TOO_LARGE', {
+            field: 'body',
+            message: `The event is ${raw.length} bytes; the limit is 32 KB (field: body)`,
+          }),
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    return err(
+      appError('PSK_BODY_NOT_JSON', {
+        message: `The request body is not valid JSON: ${(error as Error).message}`,
+      }),
+    );
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return err(
+      appError('PSK_BODY_NOT_JSON', {
+        field: 'body',
+        message: 'The request body must be a JSON object (field: body)',
+      }),
+    );
+  }
+  const record = body as Record<string, unknown>;
+  if (input.endpoint !== 'batch') {
+    const parsed = SegmentCall.safeParse({ ...record, type: input.endpoint });
+    if (!parsed.success) return err(validationError(parsed.error.issues, '', 'PSK_INGEST_INVALID_EVENT'));
+    return ok({ calls: [parsed.data], writeKey: record.writeKey });
+  }
+  if (!Array.isArray(record.batch)) {
+    return err(
+      appError('PSK_INGEST_INVALID_EVENT', {
+        field: 'batch',
+        message: 'batch must be an array of events (field: batch)',
+      }),
+    );
+  }
+  // Batch-level context and integrations apply to each event, as in Segment's batch API.
+  const shared = {
+    ...(isObject(record.context) ? { context: record.context } : {}),
+    ...(isObject(record.integrations) ? { integrations: record.integrations } : {}),
+  };
+  const calls: SegmentCall[] = [];
+  const faults: { field: string; message: string }[] = [];
+  record.batch.forEach((item, i) => {
+    const size = Buffer.byteLength(JSON.stringify(item ?? null));
+    if (size > MAX_EVENT_BYTES) {
+      faults.push({ field: `batch[${i}]`, message: `the event is ${size} bytes; the limit is 32 KB` });
+      return;
+    }
+    const parsed = SegmentCall.safeParse(isObject(item) ? { ...shared, ...item } : item);
+    if (parsed.success) calls.push(parsed.data);
+    else
+      faults.push(
+        ...(validationError(parsed.error.issues, `batch[${i}]`).details as {
+          field: string;
+          message: string;
+        }[]),
+      );
+  });
+  if (faults.length > 0) {
+    const first = faults[0]!;
+    const tooLarge = first.message.includes('32 KB');
+    return err(
+      appError(tooLarge ? 'PSK_INGEST_EVENT_TOO_LARGE' : 'PSK_INGEST_INVALID_EVENT', {
+        field: first.field,
+        message: `${first.field}: ${first.message}${faults.length > 1 ? ` (and ${faults.length - 1} more)` : ''}; nothing of this batch was stored`,
+        details: faults.slice(0, 50),
+      }),
+    );
+  }
+  return ok({ calls, writeKey: record.writeKey });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}

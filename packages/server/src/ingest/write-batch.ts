@@ -1,0 +1,96 @@
+// One batch of events into the database, in the caller's transaction: drop repeats of a
+// messageId, resolve identities once for the whole batch, apply traits and account
+// memberships, append the events.
+import type { Tx } from '../db/database.ts';
+import { resolveBatch } from '../identity/identity.service.ts';
+import { applyGroupCall } from '../customers/accounts.service.ts';
+import { updateProfiles } from '../customers/customers.service.ts';
+import type { HubEvent } from './normalize-event.ts';
+
+/** Per event of the batch, in order: the customer it landed on, or that it repeated a stored messageId. */
+export type EventOutcome = { customerId: string; duplicate: false } | { customerId: null; duplicate: true };
+
+const EVENT_COLUMNS = [
+  'workspace_id',
+  'id',
+  'message_id',
+  'customer_id',
+  'origin_customer_id',
+  'source_id',
+  'type',
+  'event',
+  'channel',
+  'ts',
+  'received_at',
+  'sent_at',
+  'user_id',
+  'anonymous_id',
+  'properties',
+  'context',
+  'integrations',
+] as const;
+
+export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<EventOutcome[]> {
+  // Serialises identity work per workspace across processes; within one process the batcher already does.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [workspaceId]);
+  const fresh = await dropRepeats(tx, workspaceId, events);
+  if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
+
+  const resolution = await resolveBatch(tx, { workspaceId, events: fresh });
+  await updateProfiles(tx, {
+    workspaceId,
+    merges: resolution.merges,
+    touches: fresh.map((event, i) => ({
+      customerId: resolution.customerIds[i]!,
+      at: event.ts,
+      traits: event.traits,
+      priority: event.traitPriority,
+      source: event.sourceId,
+    })),
+  });
+  for (const [i, event] of fresh.entries()) {
+    if (event.group)
+      await applyGroupCall(tx, { workspaceId, customerId: resolution.customerIds[i]!, group: event.group });
+  }
+  await tx.appendRows(
+    'events',
+    EVENT_COLUMNS,
+    fresh.map((e, i) => [
+      workspaceId,
+      e.id,
+      e.messageId,
+      resolution.customerIds[i],
+      resolution.originIds[i],
+      e.sourceId,
+      e.type,
+      e.event,
+      e.channel,
+      e.ts,
+      e.receivedAt,
+      e.sentAt,
+      e.userId,
+      e.anonymousId,
+      JSON.stringify(e.properties),
+      JSON.stringify(e.context),
+      e.integrations ? JSON.stringify(e.integrations) : null,
+    ]),
+  );
+  const landed = new Map(fresh.map((e, i) => [e, resolution.customerIds[i]!]));
+  return events.map((e) => {
+    const customerId = landed.get(e);
+    return customerId ? { customerId, duplicate: false } : { customerId: null, duplicate: true };
+  });
+}
+
+/** messageId is the idempotency key: a repeat, in this batch or already stored, is accepted and not stored again. */
+async function dropRepeats(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<HubEvent[]> {
+  const seen = new Set<string>();
+  const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
+  const stored = await tx.query<{ message_id: string }>(
+    'SELECT message_id FROM events WHERE workspace_id = $1 AND message_id = ANY($2::text[])',
+    [workspaceId, unique.map((e) => e.messageId)],
+  );
+  if (stored.length === 0) return unique;
+  const storedIds = new Set(stored.map((r) => r.message_id));
+  return unique.filter((e) => !storedIds.has(e.messageId));
+}

@@ -1,0 +1,73 @@
+// The hub's command line:
+//   npm start [-- --demo]        start the hub (embedded PGlite in PISHKHAN_DATA_DIR, or DATABASE_URL)
+//   npm run demo                 start with the demo workspace filled
+//   npm run import -- customers|events <file.csv>   import into a running hub (PISHKHAN_URL, PISHKHAN_TOKEN)
+import 'dotenv/config';
+import { buildApp } from './app.ts';
+import { loadConfig } from './core/config.ts';
+import { AppErrorException } from './core/errors.ts';
+import { createLogger } from './core/logger.ts';
+import { openDatabase } from './db/open-database.ts';
+import { DEMO_LOGIN, seedDemo } from './demo/seed-demo.ts';
+import { importFile } from './imports/import-cli.ts';
+
+async function start(withDemo: boolean): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const opened = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  logger.info(`database: ${opened.description}`);
+  const built = await buildApp({ db: opened.db, logger, ingestFlushMs: config.INGEST_FLUSH_MS });
+  if (withDemo) {
+    const demo = await seedDemo({
+      db: opened.db,
+      ingest: built.hub.ingest,
+      customers: 3000,
+      progress: process.stderr.isTTY,
+    });
+    logger.info(
+      demo.created ? `demo workspace filled with ${demo.events} events` : 'demo workspace already present',
+    );
+    logger.info(`demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password} (POST /api/signin)`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing queued events and closing the database`);
+    await built.close();
+    await opened.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const address = await built.app.listen({ port: config.PORT, host: config.HOST });
+  logger.info(`Pishkhan is up on ${address} — API docs at ${address}/api/docs`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'import') {
+    await importFile({ kind: rest[0], file: rest[1] });
+    return;
+  }
+  if (command === 'demo') return start(true);
+  if (command === undefined || command === 'start' || command.startsWith('--'))
+    return start(argv.includes('--demo'));
+  console.error(
+    `Unknown command "${command}". Use: start [--demo] | demo | import customers|events <file.csv>`,
+  );
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message =
+    error instanceof AppErrorException
+      ? error.error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  console.error(`pishkhan: ${message}`);
+  if (!(error instanceof AppErrorException) && error instanceof Error && process.env.LOG_LEVEL === 'debug')
+    console.error(error.stack);
+  process.exit(1);
+});
