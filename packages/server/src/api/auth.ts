@@ -6,6 +6,8 @@ import type { Authenticator, Principal, SourceKey } from '../workspaces/auth.ser
 import type { UserRole } from '../workspaces/workspaces.schema.ts';
 
 declare module 'fastify' {
+  // Declaration merging needs an interface: Fastify's request type is one.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface FastifyRequest {
     principal: Principal | null;
   }

@@ -20,7 +20,7 @@ const TATWEEL = /\u0640/g;
 const LETTER_VARIANTS = /[يىئكةۀؤأإٱ]/g;
 const EASTERN_DIGITS = /[\u06F0-\u06F9\u0660-\u0669]/g;
 // ZWNJ joins parts of one word (می‌روم); for matching, a space and a ZWNJ are the same break.
-const ZERO_WIDTH = /[\u200C\u200B\u200D\u200E\u200F\uFEFF]/g;
+const ZERO_WIDTH = /\u200C|\u200B|\u200D|\u200E|\u200F|\uFEFF/g;
 
 /** Persian (۰-۹) and Arabic-Indic (٠-٩) digits to ASCII 0-9. */
 export function toLatinDigits(text: string): string {

@@ -1,0 +1,73 @@
+// A real hub for tests: PGlite in memory, or — when TEST_DATABASE_URL names a server — a fresh
+// PostgreSQL database created for this test file and dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp, type BuiltApp } from '../app.ts';
+import { createLogger } from '../core/logger.ts';
+import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
+
+export type TestHub = BuiltApp & { database: OpenedDatabase; stop(): Promise<void> };
+
+export async function startTestHub(): Promise<TestHub> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  let dropDatabase: (() => Promise<void>) | null = null;
+  let database: OpenedDatabase;
+  if (serverUrl) {
+    const name = `pishkhan_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    database = await openDatabase({ databaseUrl: url.toString() });
+    dropDatabase = async () => {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    };
+  } else {
+    database = await openDatabase({ inMemory: true });
+  }
+  const built = await buildApp({ db: database.db, logger: createLogger('silent'), ingestFlushMs: 1 });
+  return {
+    ...built,
+    database,
+    async stop() {
+      await built.close();
+      await database.close();
+      await dropDatabase?.();
+    },
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/** Signs up a workspace owner (first sign-up, or by invitation on a shared hub) and creates a source. */
+export async function newWorkspace(hub: TestHub, name = `ws-${randomBytes(3).toString('hex')}`): Promise<{ token: string; workspaceId: string; writeKey: string; sourceId: string }> {
+  const email = `${name}@example.com`;
+  let signup = await hub.app.inject({ method: 'POST', url: '/api/signup', payload: { email, password: 'a-long-Passw0rd!', workspace: name } });
+  if (signup.statusCode === 403) {
+    // Sign-up is closed after the first owner: make another workspace directly, as an operator would.
+    const { createWorkspaceWithOwner } = await import('../workspaces/workspaces.service.ts');
+    const { hash } = await import('@node-rs/argon2');
+    await hub.database.db.asSystem(async (tx) => createWorkspaceWithOwner(tx, { workspace: name, email, name: null, passwordHash: await hash('a-long-Passw0rd!'), isDemo: false }));
+    signup = await hub.app.inject({ method: 'POST', url: '/api/signin', payload: { email, password: 'a-long-Passw0rd!' } });
+  }
+  const session = signup.json() as { token: string; workspaceId: string };
+  const source = (await hub.app.inject({ method: 'POST', url: '/api/sources', headers: { authorization: `Bearer ${session.token}` }, payload: { name: 'website' } })).json() as { id: string; writeKey: string };
+  return { token: session.token, workspaceId: session.workspaceId, writeKey: source.writeKey, sourceId: source.id };
+}
+
+export function basic(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+}
+
+export async function send(hub: TestHub, writeKey: string, endpoint: string, body: Json) {
+  return hub.app.inject({ method: 'POST', url: `/v1/${endpoint}`, headers: { authorization: basic(writeKey), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+}
+
+export async function get(hub: TestHub, token: string, url: string) {
+  return hub.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+}
