@@ -92,7 +92,8 @@ export function resolveIdentities(input: {
     };
     // A userId is authoritative: the event belongs to its profile, even on a shared device.
     const userId = identifiers.find((id) => id.type === 'userId');
-    let primary = userId ? current(userId) : identifiers.map(current).find((c) => c !== undefined);
+    const via = userId ?? identifiers.find((id) => current(id) !== undefined);
+    let primary = via ? current(via) : undefined;
     if (!primary) {
       primary = input.newId();
       out.newCustomerIds.push(primary);
@@ -124,7 +125,10 @@ export function resolveIdentities(input: {
       out.merges.push({
         winnerId: primary,
         loserId: holder,
-        reason: `shares ${id.type} ${id.value}`,
+        reason:
+          via && via !== id
+            ? `one event carried ${via.type} ${via.value} and ${id.type} ${id.value}`
+            : `shares ${id.type} ${id.value}`,
         messageId: event.messageId,
         movedIdentifiers: moved,
       });

@@ -13,13 +13,40 @@ beforeAll(async () => {
 afterAll(() => hub.stop());
 
 const timeline = async (customerId: string, query = '') =>
-  (await get(hub, ws.token, `/api/customers/${customerId}/timeline${query}`)).json() as { events: { event: string | null; type: string; channel: string; timestamp: string; receivedAt: string; context: Record<string, unknown>; messageId: string }[]; nextCursor: string | null };
-const lookup = async (type: string, value: string) => get(hub, ws.token, `/api/customers/lookup?type=${type}&value=${encodeURIComponent(value)}`);
+  (await get(hub, ws.token, `/api/customers/${customerId}/timeline${query}`)).json() as {
+    events: {
+      event: string | null;
+      type: string;
+      channel: string;
+      timestamp: string;
+      receivedAt: string;
+      context: Record<string, unknown>;
+      messageId: string;
+    }[];
+    nextCursor: string | null;
+  };
+const lookup = async (type: string, value: string) =>
+  get(hub, ws.token, `/api/customers/lookup?type=${type}&value=${encodeURIComponent(value)}`);
 
 describe('Segment ingest', () => {
   it('puts identify and track of one user on one customer, found by phone written any way', async () => {
-    expect((await send(hub, ws.writeKey, 'identify', { userId: 'u-1', traits: { name: 'مریم', email: 'Maryam@Example.com', phone: '۰۹۱۲ ۳۴۵ ۶۷۸۹' } })).statusCode).toBe(200);
-    expect((await send(hub, ws.writeKey, 'track', { userId: 'u-1', event: 'Order Completed', properties: { revenue: 250000 } })).statusCode).toBe(200);
+    expect(
+      (
+        await send(hub, ws.writeKey, 'identify', {
+          userId: 'u-1',
+          traits: { name: 'مریم', email: 'Maryam@Example.com', phone: '۰۹۱۲ ۳۴۵ ۶۷۸۹' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await send(hub, ws.writeKey, 'track', {
+          userId: 'u-1',
+          event: 'Order Completed',
+          properties: { revenue: 250000 },
+        })
+      ).statusCode,
+    ).toBe(200);
     const byPhone = (await lookup('phone', '+989123456789')).json();
     const byEmail = (await lookup('email', 'maryam@example.com')).json();
     const byIranianFormat = (await lookup('phone', '0098 912 345 6789')).json();
@@ -33,9 +60,21 @@ describe('Segment ingest', () => {
 
   it('stores a repeated messageId once and still answers 200', async () => {
     const call = { userId: 'u-dup', event: 'Clicked', messageId: 'msg-dup-1' };
-    expect((await send(hub, ws.writeKey, 'track', call)).json()).toMatchObject({ accepted: 1, duplicates: 0 });
-    expect((await send(hub, ws.writeKey, 'track', call)).json()).toMatchObject({ accepted: 0, duplicates: 1 });
-    const batch = await send(hub, ws.writeKey, 'batch', { batch: [{ ...call, type: 'track' }, { ...call, type: 'track', messageId: 'msg-dup-2' }, { ...call, type: 'track', messageId: 'msg-dup-2' }] });
+    expect((await send(hub, ws.writeKey, 'track', call)).json()).toMatchObject({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect((await send(hub, ws.writeKey, 'track', call)).json()).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+    });
+    const batch = await send(hub, ws.writeKey, 'batch', {
+      batch: [
+        { ...call, type: 'track' },
+        { ...call, type: 'track', messageId: 'msg-dup-2' },
+        { ...call, type: 'track', messageId: 'msg-dup-2' },
+      ],
+    });
     expect(batch.json()).toMatchObject({ accepted: 1, duplicates: 2 });
     const id = (await lookup('userId', 'u-dup')).json().id;
     expect((await timeline(id)).events).toHaveLength(2);
@@ -45,9 +84,12 @@ describe('Segment ingest', () => {
     // The client clock is one hour fast; the event happened 10 s before it was sent.
     const clientNow = Date.now() + 3_600_000;
     await send(hub, ws.writeKey, 'track', {
-      userId: 'u-skew', event: 'Skewed',
-      timestamp: new Date(clientNow - 10_000).toISOString(), sentAt: new Date(clientNow).toISOString(),
-      context: { ip: '1.2.3.4', library: { name: 'test' } }, integrations: { All: true },
+      userId: 'u-skew',
+      event: 'Skewed',
+      timestamp: new Date(clientNow - 10_000).toISOString(),
+      sentAt: new Date(clientNow).toISOString(),
+      context: { ip: '1.2.3.4', library: { name: 'test' } },
+      integrations: { All: true },
     });
     const id = (await lookup('userId', 'u-skew')).json().id;
     const [event] = (await timeline(id)).events;
@@ -58,11 +100,13 @@ describe('Segment ingest', () => {
   });
 
   it('rejects a whole batch with one invalid event, naming the field, and stores nothing of it', async () => {
-    const reply = await send(hub, ws.writeKey, 'batch', { batch: [
-      { type: 'track', userId: 'u-batch', event: 'Good' },
-      { type: 'track', userId: 'u-batch', properties: {} },
-      { type: 'identify', traits: {} },
-    ] });
+    const reply = await send(hub, ws.writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: 'u-batch', event: 'Good' },
+        { type: 'track', userId: 'u-batch', properties: {} },
+        { type: 'identify', traits: {} },
+      ],
+    });
     expect(reply.statusCode).toBe(400);
     const body = reply.json();
     expect(body.error.code).toBe('PSK_INGEST_INVALID_EVENT');
@@ -73,12 +117,23 @@ describe('Segment ingest', () => {
 
   it('answers 400 for an event over 32 KB and a batch over 500 KB, and 413 past 1 MB', async () => {
     const big = 'x'.repeat(33 * 1024);
-    const event = await send(hub, ws.writeKey, 'track', { userId: 'u-big', event: 'Big', properties: { big } });
+    const event = await send(hub, ws.writeKey, 'track', {
+      userId: 'u-big',
+      event: 'Big',
+      properties: { big },
+    });
     expect(event.statusCode).toBe(400);
     expect(event.json().error.code).toBe('PSK_INGEST_EVENT_TOO_LARGE');
-    const inBatch = await send(hub, ws.writeKey, 'batch', { batch: [{ type: 'track', userId: 'u-big', event: 'Big', properties: { big } }] });
+    const inBatch = await send(hub, ws.writeKey, 'batch', {
+      batch: [{ type: 'track', userId: 'u-big', event: 'Big', properties: { big } }],
+    });
     expect(inBatch.json().error).toMatchObject({ code: 'PSK_INGEST_EVENT_TOO_LARGE', field: 'batch[0]' });
-    const batch = Array.from({ length: 20 }, () => ({ type: 'track', userId: 'u-big', event: 'Big', properties: { s: 'y'.repeat(30 * 1024) } }));
+    const batch = Array.from({ length: 20 }, () => ({
+      type: 'track',
+      userId: 'u-big',
+      event: 'Big',
+      properties: { s: 'y'.repeat(30 * 1024) },
+    }));
     const tooLarge = await send(hub, ws.writeKey, 'batch', { batch });
     expect(tooLarge.statusCode).toBe(400);
     expect(tooLarge.json().error.code).toBe('PSK_INGEST_BATCH_TOO_LARGE');
@@ -92,10 +147,20 @@ describe('Segment ingest', () => {
     ['an array body', '[1,2]', 400, 'PSK_BODY_NOT_JSON'],
     ['a number as event name', '{"userId":"u","event":42}', 400, 'PSK_INGEST_INVALID_EVENT'],
     ['no user or anonymous id', '{"event":"x"}', 400, 'PSK_INGEST_INVALID_EVENT'],
-    ['a bad timestamp', '{"userId":"u","event":"x","timestamp":"yesterday"}', 400, 'PSK_INGEST_INVALID_EVENT'],
+    [
+      'a bad timestamp',
+      '{"userId":"u","event":"x","timestamp":"yesterday"}',
+      400,
+      'PSK_INGEST_INVALID_EVENT',
+    ],
     ['an empty body', '', 400, 'PSK_BODY_NOT_JSON'],
   ])('answers %s with a clear 4xx', async (_name, payload, status, code) => {
-    const reply = await hub.app.inject({ method: 'POST', url: '/v1/track', headers: { authorization: basic(ws.writeKey), 'content-type': 'application/json' }, payload });
+    const reply = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basic(ws.writeKey), 'content-type': 'application/json' },
+      payload,
+    });
     expect(reply.statusCode).toBe(status);
     expect(reply.json().error.code).toBe(code);
     expect(reply.json().error.message).toMatch(/\w/);
@@ -105,33 +170,68 @@ describe('Segment ingest', () => {
     const unknown = await send(hub, 'pskw_not-a-key', 'track', { userId: 'u', event: 'x' });
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().error.code).toBe('PSK_AUTH_INVALID_WRITE_KEY');
-    const missing = await hub.app.inject({ method: 'POST', url: '/v1/track', payload: { userId: 'u', event: 'x' } });
+    const missing = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      payload: { userId: 'u', event: 'x' },
+    });
     expect(missing.statusCode).toBe(401);
   });
 
   it('accepts gzipped bodies and the write key in the body, as Segment does', async () => {
-    const body = gzipSync(JSON.stringify({ writeKey: ws.writeKey, batch: [{ type: 'track', userId: 'u-gz', event: 'Zipped' }] }));
-    const reply = await hub.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: body });
+    const body = gzipSync(
+      JSON.stringify({ writeKey: ws.writeKey, batch: [{ type: 'track', userId: 'u-gz', event: 'Zipped' }] }),
+    );
+    const reply = await hub.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: body,
+    });
     expect(reply.statusCode).toBe(200);
     expect((await lookup('userId', 'u-gz')).statusCode).toBe(200);
   });
 
   it('never answers 5xx to random bodies', async () => {
-    const samples = ['null', '{}', '{"batch":null}', '{"batch":[null]}', '{"batch":[{"type":"nope"}]}', '{"userId":{"a":1},"event":"x"}', '"text"', '{"userId":"u","event":"x","properties":[]}', '{"userId":"u","event":"x","context":"c"}', '\u0000\u0001'];
+    const samples = [
+      'null',
+      '{}',
+      '{"batch":null}',
+      '{"batch":[null]}',
+      '{"batch":[{"type":"nope"}]}',
+      '{"userId":{"a":1},"event":"x"}',
+      '"text"',
+      '{"userId":"u","event":"x","properties":[]}',
+      '{"userId":"u","event":"x","context":"c"}',
+      '\u0000\u0001',
+    ];
     for (const endpoint of ['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch']) {
       for (const payload of samples) {
-        const reply = await hub.app.inject({ method: 'POST', url: `/v1/${endpoint}`, headers: { authorization: basic(ws.writeKey), 'content-type': 'application/json' }, payload });
+        const reply = await hub.app.inject({
+          method: 'POST',
+          url: `/v1/${endpoint}`,
+          headers: { authorization: basic(ws.writeKey), 'content-type': 'application/json' },
+          payload,
+        });
         expect(reply.statusCode, `${endpoint} ${payload}`).toBeLessThan(500);
-        if (reply.statusCode >= 400) expect(reply.json().error.code, `${endpoint} ${payload}`).toMatch(/^PSK_/);
+        if (reply.statusCode >= 400)
+          expect(reply.json().error.code, `${endpoint} ${payload}`).toMatch(/^PSK_/);
       }
     }
   });
 
   it('puts a WhatsApp message from a known phone on the e-mail customer timeline', async () => {
-    await send(hub, ws.writeKey, 'identify', { userId: 'u-wa', traits: { email: 'sara@example.com', phone: '09121112233' } });
+    await send(hub, ws.writeKey, 'identify', {
+      userId: 'u-wa',
+      traits: { email: 'sara@example.com', phone: '09121112233' },
+    });
     const result = await recordInteraction(hub.hub.ingest, {
-      workspaceId: ws.workspaceId, channel: 'whatsapp', event: 'Message Received', messageId: 'wamid.HBgL1',
-      identifiers: { traits: { whatsapp: '989121112233', phone: '+989121112233' } }, properties: { text: 'سلام' },
+      workspaceId: ws.workspaceId,
+      channel: 'whatsapp',
+      event: 'Message Received',
+      messageId: 'wamid.HBgL1',
+      identifiers: { traits: { whatsapp: '989121112233', phone: '+989121112233' } },
+      properties: { text: 'سلام' },
     });
     expect(result.isOk()).toBe(true);
     const customer = (await lookup('email', 'sara@example.com')).json();
