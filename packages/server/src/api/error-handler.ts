@@ -6,16 +6,14 @@ import type { z } from 'zod';
 import { appError, AppErrorException, type AppError } from '../core/errors.ts';
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  return reply
-    .code(error.status)
-    .send({
-      error: {
-        code: error.type,
-        message: error.message,
-        ...(error.field ? { field: error.field } : {}),
-        ...(error.details !== undefined ? { details: error.details } : {}),
-      },
-    });
+  return reply.code(error.status).send({
+    error: {
+      code: error.type,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    },
+  });
 }
 
 /** `batch[3].traits.email` from a Zod issue path. */

@@ -25,10 +25,10 @@ describe('customers, accounts and the timeline', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (
+      const page: { events: { event: string }[]; nextCursor: string | null } = (
         await get(hub, ws.token, `/api/customers/${id}/timeline?limit=10${cursor ? `&cursor=${cursor}` : ''}`)
       ).json();
-      seen.push(...page.events.map((e: { event: string }) => e.event));
+      seen.push(...page.events.map((e) => e.event));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(batch.map((b) => b.event).reverse());

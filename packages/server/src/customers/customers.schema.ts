@@ -22,8 +22,8 @@ export const CustomerReply = z.object({
   traits: z.record(z.string(), z.unknown()),
   identities: z.array(Identity),
   accounts: z.array(AccountReply.extend({ roles: z.array(z.string()) })),
-  firstSeenAt: z.date(),
-  lastSeenAt: z.date(),
+  firstSeenAt: z.date().nullable(),
+  lastSeenAt: z.date().nullable(),
   createdAt: z.date(),
 });
 

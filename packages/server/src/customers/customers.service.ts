@@ -23,60 +23,37 @@ export async function updateProfiles(
   const needTraits = new Set<string>();
   for (const m of input.merges) needTraits.add(m.winnerId).add(m.loserId);
   for (const t of input.touches) if (Object.keys(t.traits).length > 0) needTraits.add(t.customerId);
-  const profiles = new Map<string, { traits: Traits; meta: TraitMeta; changed: boolean }>();
-  if (needTraits.size > 0) {
-    const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
-      'SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
-      [input.workspaceId, [...needTraits]],
-    );
-    for (const r of rows) profiles.set(r.id, { traits: r.traits, meta: r.trait_meta, changed: false });
-  }
+  if (needTraits.size === 0) return;
+  const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
+    'SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+    [input.workspaceId, [...needTraits]],
+  );
+  const profiles = new Map(rows.map((r) => [r.id, { traits: r.traits, meta: r.trait_meta, changed: false }]));
   for (const m of input.merges) {
     const winner = profiles.get(m.winnerId);
     const loser = profiles.get(m.loserId);
-    if (winner && loser) {
-      mergeTraits(winner, loser);
-      winner.changed = true;
-    }
+    if (winner && loser) winner.changed = mergeTraits(winner, loser) || winner.changed;
   }
-  const lastSeen = new Map<string, Date>();
   for (const t of input.touches) {
-    const seen = lastSeen.get(t.customerId);
-    if (!seen || t.at > seen) lastSeen.set(t.customerId, t.at);
     const profile = profiles.get(t.customerId);
-    if (
-      profile &&
-      applyTraits({
-        traits: profile.traits,
-        meta: profile.meta,
-        incoming: t.traits,
-        at: t.at,
-        priority: t.priority,
-        source: t.source,
-      })
-    ) {
-      profile.changed = true;
-    }
+    if (!profile || Object.keys(t.traits).length === 0) continue;
+    const changed = applyTraits({
+      traits: profile.traits,
+      meta: profile.meta,
+      incoming: t.traits,
+      at: t.at,
+      priority: t.priority,
+      source: t.source,
+    });
+    profile.changed = changed || profile.changed;
   }
-  const ids = new Set([...lastSeen.keys(), ...[...profiles].filter(([, p]) => p.changed).map(([id]) => id)]);
-  const updates = [...ids].map((id) => {
-    const p = profiles.get(id);
-    return {
-      id,
-      traits: p?.changed ? p.traits : null,
-      meta: p?.changed ? p.meta : null,
-      last_seen: lastSeen.get(id) ?? null,
-    };
-  });
+  const updates = [...profiles]
+    .filter(([, p]) => p.changed)
+    .map(([id, p]) => ({ id, traits: p.traits, meta: p.meta }));
   if (updates.length === 0) return;
   await tx.query(
-    `UPDATE customers c SET
-       traits = coalesce(u.traits, c.traits),
-       trait_meta = coalesce(u.meta, c.trait_meta),
-       last_seen_at = greatest(c.last_seen_at, coalesce(u.last_seen, c.last_seen_at)),
-       first_seen_at = least(c.first_seen_at, coalesce(u.last_seen, c.first_seen_at)),
-       updated_at = now()
-     FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, traits jsonb, meta jsonb, last_seen timestamptz)
+    `UPDATE customers c SET traits = u.traits, trait_meta = u.meta, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, traits jsonb, meta jsonb)
      WHERE c.workspace_id = $1 AND c.id = u.id`,
     [input.workspaceId, JSON.stringify(updates)],
   );
@@ -89,8 +66,8 @@ export type Customer = {
   traits: Traits;
   identities: Identifier[];
   accounts: CustomerAccount[];
-  firstSeenAt: Date;
-  lastSeenAt: Date;
+  firstSeenAt: Date | null;
+  lastSeenAt: Date | null;
   createdAt: Date;
 };
 
@@ -102,16 +79,20 @@ export async function getCustomer(
   input: { workspaceId: string; customerId: string },
 ): Promise<Result<CustomerOrRedirect, AppError>> {
   return db.inWorkspace(input.workspaceId, async (tx) => {
+    // First and last seen come from the timeline index (two index probes), not a write per event.
     const [row] = await tx.query<{
       id: string;
       kind: Customer['kind'];
       traits: Traits;
       merged_into: string | null;
-      first_seen_at: Date;
-      last_seen_at: Date;
+      first_seen_at: Date | null;
+      last_seen_at: Date | null;
       created_at: Date;
     }>(
-      'SELECT id, kind, traits, merged_into, first_seen_at, last_seen_at, created_at FROM customers WHERE workspace_id = $1 AND id = $2',
+      `SELECT c.id, c.kind, c.traits, c.merged_into, c.created_at,
+         (SELECT ts FROM events e WHERE e.workspace_id = c.workspace_id AND e.customer_id = c.id ORDER BY ts ASC LIMIT 1) AS first_seen_at,
+         (SELECT ts FROM events e WHERE e.workspace_id = c.workspace_id AND e.customer_id = c.id ORDER BY ts DESC LIMIT 1) AS last_seen_at
+       FROM customers c WHERE c.workspace_id = $1 AND c.id = $2`,
       [input.workspaceId, input.customerId],
     );
     if (!row) return err(appError('PSK_CUSTOMER_NOT_FOUND', { field: 'id' }));

@@ -21,7 +21,8 @@ export function applyTraits(input: {
       !previous ||
       input.priority > previous.priority ||
       (input.priority === previous.priority && at >= previous.at);
-    if (!wins) continue;
+    // The same value again is no change: its time stays when it was first set.
+    if (!wins || (key in input.traits && sameValue(input.traits[key], value))) continue;
     input.traits[key] = value;
     input.meta[key] = { at, priority: input.priority, source: input.source };
     changed = true;
@@ -29,20 +30,29 @@ export function applyTraits(input: {
   return changed;
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return (
+    a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+  );
+}
+
 /** Folds a merged profile's traits into the survivor by the same rule, trait by trait. */
 export function mergeTraits(
   target: { traits: Traits; meta: TraitMeta },
   other: { traits: Traits; meta: TraitMeta },
-): void {
+): boolean {
+  let changed = false;
   for (const [key, value] of Object.entries(other.traits)) {
     const meta = other.meta[key] ?? { at: new Date(0).toISOString(), priority: 0, source: null };
-    applyTraits({
+    const one = {
       traits: target.traits,
       meta: target.meta,
       incoming: { [key]: value },
       at: new Date(meta.at),
       priority: meta.priority,
       source: meta.source,
-    });
+    };
+    changed = applyTraits(one) || changed;
   }
+  return changed;
 }

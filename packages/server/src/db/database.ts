@@ -58,18 +58,28 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 export async function openPostgres(connectionString: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: 10 });
   pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
-  const wrap = (client: pg.PoolClient, scoped: boolean): Tx => ({
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await client.query(text, params)).rows as T[];
-    },
-    async appendRows(table, columns, rows) {
-      // COPY FROM is refused under row-level security; the rows were scoped by the caller.
-      if (scoped) await client.query('RESET ROLE');
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-      await pipeline(Readable.from(copyTextLines(rows)), stream);
-      if (scoped) await client.query("SELECT set_config('role', 'pishkhan_app', true)");
-    },
-  });
+  const wrap = (client: pg.PoolClient, scoped: boolean): Tx => {
+    // COPY FROM is refused under row-level security, so it runs as the hub's own role (the rows
+    // were scoped by the caller); the workspace role comes back before the next query.
+    let unscoped = false;
+    return {
+      async query<T>(text: string, params: unknown[] = []) {
+        if (unscoped) {
+          await client.query("SELECT set_config('role', 'pishkhan_app', true)");
+          unscoped = false;
+        }
+        return (await client.query(text, params)).rows as T[];
+      },
+      async appendRows(table, columns, rows) {
+        if (scoped && !unscoped) {
+          await client.query('RESET ROLE');
+          unscoped = true;
+        }
+        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
+        await pipeline(Readable.from(copyTextLines(rows)), stream);
+      },
+    };
+  };
   const run = async <T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {

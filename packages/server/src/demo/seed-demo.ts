@@ -206,15 +206,13 @@ export async function seedDemo(input: {
   bar?.start(calls.length, 0);
   const receivedAt = new Date(now);
   for (let start = 0; start < calls.length; start += 500) {
-    const events: HubEvent[] = calls
-      .slice(start, start + 500)
-      .map(({ call, sourceId, channel }) =>
-        normalizeEvent(call, receivedAt, {
-          sourceId,
-          channel,
-          traitPriority: sourceId === sources.crm.id ? 10 : 0,
-        }),
-      );
+    const events: HubEvent[] = calls.slice(start, start + 500).map(({ call, sourceId, channel }) =>
+      normalizeEvent(call, receivedAt, {
+        sourceId,
+        channel,
+        traitPriority: sourceId === sources.crm.id ? 10 : 0,
+      }),
+    );
     await input.ingest.ingest({ workspaceId, events });
     bar?.update(Math.min(calls.length, start + 500));
   }

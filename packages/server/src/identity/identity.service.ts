@@ -7,17 +7,9 @@ import type { Identifier, IdentifierType } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { compileRules, IdentityRules, type CompiledRules } from './identity-rules.ts';
-import { resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
+import { keyOf, resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
 
 export { IdentityRules };
-
-export async function loadIdentityRules(tx: Tx, workspaceId: string): Promise<CompiledRules> {
-  const [row] = await tx.query<{ identity_rules: unknown }>(
-    'SELECT identity_rules FROM workspaces WHERE id = $1',
-    [workspaceId],
-  );
-  return compileRules(IdentityRules.parse(row?.identity_rules ?? {}));
-}
 
 export async function getIdentityRules(db: Database, input: { workspaceId: string }): Promise<IdentityRules> {
   const [row] = await db.inWorkspace(input.workspaceId, (tx) =>
@@ -41,24 +33,43 @@ export async function setIdentityRules(
   return input.rules;
 }
 
+/** Takes the workspace's identity lock for this transaction and reads its rules, in one round trip. */
+export async function lockIdentityGraph(tx: Tx, workspaceId: string): Promise<CompiledRules> {
+  // Serialises identity work per workspace across processes; within one process the batcher already does.
+  const [row] = await tx.query<{ identity_rules: unknown }>(
+    'SELECT pg_advisory_xact_lock(hashtext($1::text)), (SELECT identity_rules FROM workspaces WHERE id = $1::uuid) AS identity_rules',
+    [workspaceId],
+  );
+  return compileRules(IdentityRules.parse(row?.identity_rules ?? {}));
+}
+
 /** Resolves a batch's events to customers and writes new customers, identities and merges. */
 export async function resolveBatch(
   tx: Tx,
-  input: { workspaceId: string; events: { messageId: string; identifiers: Identifier[]; ts: Date }[] },
+  input: {
+    workspaceId: string;
+    rules: CompiledRules;
+    events: { messageId: string; identifiers: Identifier[] }[];
+  },
 ): Promise<Resolution> {
-  const rules = await loadIdentityRules(tx, input.workspaceId);
   const known = await loadProfiles(
     tx,
     input.workspaceId,
     input.events.flatMap((e) => e.identifiers),
   );
-  const resolution = resolveIdentities({ known, events: input.events, rules, newId: () => uuidv7() });
-  await persistResolution(tx, input.workspaceId, resolution, input.events);
+  const resolution = resolveIdentities({
+    known,
+    events: input.events,
+    rules: input.rules,
+    newId: () => uuidv7(),
+  });
+  await persistResolution(tx, input.workspaceId, resolution);
   return resolution;
 }
 
 async function loadProfiles(tx: Tx, workspaceId: string, identifiers: Identifier[]): Promise<KnownProfile[]> {
   if (identifiers.length === 0) return [];
+  const unique = new Map(identifiers.map((i) => [keyOf(i), i]));
   // Every identity of every profile the batch touches: the merge guards count them.
   const rows = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
     `SELECT i.customer_id, i.type, i.value FROM identities i
@@ -66,7 +77,7 @@ async function loadProfiles(tx: Tx, workspaceId: string, identifiers: Identifier
        SELECT m.customer_id FROM identities m
        JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value
        WHERE m.workspace_id = $1)`,
-    [workspaceId, identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
+    [workspaceId, [...unique.values()].map((i) => i.type), [...unique.values()].map((i) => i.value)],
   );
   const byCustomer = new Map<string, Identifier[]>();
   for (const row of rows) {
@@ -77,23 +88,12 @@ async function loadProfiles(tx: Tx, workspaceId: string, identifiers: Identifier
   return [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids }));
 }
 
-async function persistResolution(
-  tx: Tx,
-  workspaceId: string,
-  resolution: Resolution,
-  events: { messageId: string; ts: Date }[],
-): Promise<void> {
+async function persistResolution(tx: Tx, workspaceId: string, resolution: Resolution): Promise<void> {
   if (resolution.newCustomerIds.length > 0) {
-    const firstSeen = new Map<string, Date>();
-    resolution.originIds.forEach((origin, i) => {
-      const ts = events[i]!.ts;
-      const seen = firstSeen.get(origin);
-      if (!seen || ts < seen) firstSeen.set(origin, ts);
-    });
     await tx.appendRows(
       'customers',
-      ['workspace_id', 'id', 'first_seen_at', 'last_seen_at'],
-      resolution.newCustomerIds.map((id) => [workspaceId, id, firstSeen.get(id), firstSeen.get(id)]),
+      ['workspace_id', 'id'],
+      resolution.newCustomerIds.map((id) => [workspaceId, id]),
     );
   }
   if (resolution.newIdentities.length > 0) {
@@ -205,7 +205,7 @@ export async function undoMerge(
   input: { workspaceId: string; mergeId: string },
 ): Promise<Result<{ customerId: string }, AppError>> {
   return db.inWorkspace(input.workspaceId, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.workspaceId]);
+    await lockIdentityGraph(tx, input.workspaceId);
     const [merge] = await tx.query<{
       winner_id: string;
       loser_id: string;

@@ -11,39 +11,61 @@ beforeAll(async () => {
 afterAll(() => hub.stop());
 
 const upload = (kind: string, csv: string) =>
-  hub.app.inject({ method: 'POST', url: `/api/imports/${kind}`, headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/csv' }, payload: csv });
+  hub.app.inject({
+    method: 'POST',
+    url: `/api/imports/${kind}`,
+    headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/csv' },
+    payload: csv,
+  });
 
 describe('CSV import', () => {
   it('reports every faulty row and imports nothing when any row is invalid', async () => {
     const csv = 'userId,email,phone,name\nc-1,a@x.ir,09120000010,Ali\n,,,nobody\nc-3,b@x.ir,,Bita\n';
     const reply = await upload('customers', csv);
     expect(reply.statusCode).toBe(400);
-    expect(reply.json().error).toMatchObject({ code: 'PSK_IMPORT_ROWS_INVALID', details: [{ row: 3, field: 'userId' }] });
+    expect(reply.json().error).toMatchObject({
+      code: 'PSK_IMPORT_ROWS_INVALID',
+      details: [{ row: 3, field: 'userId' }],
+    });
     expect((await get(hub, ws.token, '/api/customers/lookup?type=userId&value=c-1')).statusCode).toBe(404);
   });
 
   it('imports customers and their events with progress, and re-importing stores nothing twice', async () => {
-    const rows = Array.from({ length: 1200 }, (_, i) => `c-${i},user${i}@x.ir,0912${String(1000000 + i)},کاربر ${i},تهران`);
+    const rows = Array.from(
+      { length: 1200 },
+      (_, i) => `c-${i},user${i}@x.ir,0912${String(1000000 + i)},کاربر ${i},تهران`,
+    );
     const csv = `userId,email,phone,name,city\n${rows.join('\n')}\n`;
     const reply = await upload('customers', csv);
     expect(reply.statusCode).toBe(200);
-    const lines = reply.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = reply.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => !l.done).map((l) => l.processed)).toEqual([500, 1000, 1200]);
     expect(lines.at(-1)).toEqual({ done: true, imported: 1200, duplicates: 0 });
     const customer = (await get(hub, ws.token, '/api/customers/lookup?type=phone&value=09121000007')).json();
     expect(customer.traits).toMatchObject({ name: 'کاربر 7', city: 'تهران' });
 
-    const again = (await upload('customers', csv)).body.trim().split('\n').map((l) => JSON.parse(l));
+    const again = (await upload('customers', csv)).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(again.at(-1)).toEqual({ done: true, imported: 0, duplicates: 1200 });
 
-    const events = 'email,event,timestamp,channel,properties.revenue\nuser7@x.ir,Store Purchase,2026-03-01T10:00:00Z,store,1500000\n';
+    const events =
+      'email,event,timestamp,channel,properties.revenue\nuser7@x.ir,Store Purchase,2026-03-01T10:00:00Z,store,1500000\n';
     expect((await upload('events', events)).statusCode).toBe(200);
-    const timeline = (await get(hub, ws.token, `/api/customers/${customer.id}/timeline?channel=store`)).json();
+    const timeline = (
+      await get(hub, ws.token, `/api/customers/${customer.id}/timeline?channel=store`)
+    ).json();
     expect(timeline.events).toMatchObject([{ event: 'Store Purchase', properties: { revenue: 1500000 } }]);
   });
 
   it('rejects an unreadable CSV and a bad properties column with the row named', async () => {
-    expect((await upload('events', 'userId,event\n"unclosed,x\n')).json().error.code).toBe('PSK_IMPORT_ROWS_INVALID');
+    expect((await upload('events', 'userId,event\n"unclosed,x\n')).json().error.code).toBe(
+      'PSK_IMPORT_ROWS_INVALID',
+    );
     const bad = await upload('events', 'userId,event,properties\nu1,Clicked,{not json}\n');
     expect(bad.json().error.details).toEqual([{ row: 2, field: 'properties', message: 'is not valid JSON' }]);
   });

@@ -16,11 +16,24 @@ afterAll(() => hub.stop());
 
 describe('Segment SDK compatibility', () => {
   it('lands events sent with @segment/analytics-node on the right customer', async () => {
-    const analytics = new Analytics({ writeKey: ws.writeKey, host, flushAt: 3, flushInterval: 50, maxRetries: 0 });
+    const analytics = new Analytics({
+      writeKey: ws.writeKey,
+      host,
+      flushAt: 3,
+      flushInterval: 50,
+      maxRetries: 0,
+    });
     const failures: unknown[] = [];
     analytics.on('error', (e) => failures.push(e));
-    analytics.identify({ userId: 'sdk-user', traits: { email: 'SDK@example.ir', phone: '+98 912 000 1111', name: 'کاربر SDK' } });
-    analytics.track({ userId: 'sdk-user', event: 'Order Completed', properties: { revenue: 99000, products: [{ product_id: 'p-1' }] } });
+    analytics.identify({
+      userId: 'sdk-user',
+      traits: { email: 'SDK@example.ir', phone: '+98 912 000 1111', name: 'کاربر SDK' },
+    });
+    analytics.track({
+      userId: 'sdk-user',
+      event: 'Order Completed',
+      properties: { revenue: 99000, products: [{ product_id: 'p-1' }] },
+    });
     analytics.page({ anonymousId: 'sdk-anon', name: 'Home' });
     analytics.alias({ userId: 'sdk-user', previousId: 'sdk-anon' });
     analytics.group({ userId: 'sdk-user', groupId: 'sdk-co', traits: { name: 'SDK Co', tier: 'mid' } });
@@ -33,7 +46,13 @@ describe('Segment SDK compatibility', () => {
     const anon = (await get(hub, ws.token, '/api/customers/lookup?type=anonymousId&value=sdk-anon')).json();
     expect(anon.id).toBe(customer.id);
     const timeline = (await get(hub, ws.token, `/api/customers/${customer.id}/timeline`)).json();
-    expect(timeline.events.map((e: { type: string }) => e.type).sort()).toEqual(['alias', 'group', 'identify', 'page', 'track']);
+    expect(timeline.events.map((e: { type: string }) => e.type).sort()).toEqual([
+      'alias',
+      'group',
+      'identify',
+      'page',
+      'track',
+    ]);
     const track = timeline.events.find((e: { type: string }) => e.type === 'track');
     expect(track.context.library.name).toBe('@segment/analytics-node');
   });

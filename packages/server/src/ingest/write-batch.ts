@@ -2,7 +2,7 @@
 // messageId, resolve identities once for the whole batch, apply traits and account
 // memberships, append the events.
 import type { Tx } from '../db/database.ts';
-import { resolveBatch } from '../identity/identity.service.ts';
+import { lockIdentityGraph, resolveBatch } from '../identity/identity.service.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
 import type { HubEvent } from './normalize-event.ts';
@@ -31,12 +31,11 @@ const EVENT_COLUMNS = [
 ] as const;
 
 export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<EventOutcome[]> {
-  // Serialises identity work per workspace across processes; within one process the batcher already does.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [workspaceId]);
+  const rules = await lockIdentityGraph(tx, workspaceId);
   const fresh = await dropRepeats(tx, workspaceId, events);
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
-  const resolution = await resolveBatch(tx, { workspaceId, events: fresh });
+  const resolution = await resolveBatch(tx, { workspaceId, rules, events: fresh });
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,

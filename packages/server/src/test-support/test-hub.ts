@@ -30,7 +30,11 @@ export async function startTestHub(): Promise<TestHub> {
   } else {
     database = await openDatabase({ inMemory: true });
   }
-  const built = await buildApp({ db: database.db, logger: createLogger('silent'), ingestFlushMs: 1 });
+  const built = await buildApp({
+    db: database.db,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ingestFlushMs: 1,
+  });
   return {
     ...built,
     database,
@@ -45,19 +49,50 @@ export async function startTestHub(): Promise<TestHub> {
 type Json = Record<string, unknown>;
 
 /** Signs up a workspace owner (first sign-up, or by invitation on a shared hub) and creates a source. */
-export async function newWorkspace(hub: TestHub, name = `ws-${randomBytes(3).toString('hex')}`): Promise<{ token: string; workspaceId: string; writeKey: string; sourceId: string }> {
+export async function newWorkspace(
+  hub: TestHub,
+  name = `ws-${randomBytes(3).toString('hex')}`,
+): Promise<{ token: string; workspaceId: string; writeKey: string; sourceId: string }> {
   const email = `${name}@example.com`;
-  let signup = await hub.app.inject({ method: 'POST', url: '/api/signup', payload: { email, password: 'a-long-Passw0rd!', workspace: name } });
+  let signup = await hub.app.inject({
+    method: 'POST',
+    url: '/api/signup',
+    payload: { email, password: 'a-long-Passw0rd!', workspace: name },
+  });
   if (signup.statusCode === 403) {
     // Sign-up is closed after the first owner: make another workspace directly, as an operator would.
     const { createWorkspaceWithOwner } = await import('../workspaces/workspaces.service.ts');
     const { hash } = await import('@node-rs/argon2');
-    await hub.database.db.asSystem(async (tx) => createWorkspaceWithOwner(tx, { workspace: name, email, name: null, passwordHash: await hash('a-long-Passw0rd!'), isDemo: false }));
-    signup = await hub.app.inject({ method: 'POST', url: '/api/signin', payload: { email, password: 'a-long-Passw0rd!' } });
+    await hub.database.db.asSystem(async (tx) =>
+      createWorkspaceWithOwner(tx, {
+        workspace: name,
+        email,
+        name: null,
+        passwordHash: await hash('a-long-Passw0rd!'),
+        isDemo: false,
+      }),
+    );
+    signup = await hub.app.inject({
+      method: 'POST',
+      url: '/api/signin',
+      payload: { email, password: 'a-long-Passw0rd!' },
+    });
   }
   const session = signup.json() as { token: string; workspaceId: string };
-  const source = (await hub.app.inject({ method: 'POST', url: '/api/sources', headers: { authorization: `Bearer ${session.token}` }, payload: { name: 'website' } })).json() as { id: string; writeKey: string };
-  return { token: session.token, workspaceId: session.workspaceId, writeKey: source.writeKey, sourceId: source.id };
+  const source = (
+    await hub.app.inject({
+      method: 'POST',
+      url: '/api/sources',
+      headers: { authorization: `Bearer ${session.token}` },
+      payload: { name: 'website' },
+    })
+  ).json() as { id: string; writeKey: string };
+  return {
+    token: session.token,
+    workspaceId: session.workspaceId,
+    writeKey: source.writeKey,
+    sourceId: source.id,
+  };
 }
 
 export function basic(writeKey: string): string {
@@ -65,7 +100,12 @@ export function basic(writeKey: string): string {
 }
 
 export async function send(hub: TestHub, writeKey: string, endpoint: string, body: Json) {
-  return hub.app.inject({ method: 'POST', url: `/v1/${endpoint}`, headers: { authorization: basic(writeKey), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  return hub.app.inject({
+    method: 'POST',
+    url: `/v1/${endpoint}`,
+    headers: { authorization: basic(writeKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 }
 
 export async function get(hub: TestHub, token: string, url: string) {

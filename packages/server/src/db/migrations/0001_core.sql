@@ -68,8 +68,6 @@ CREATE TABLE customers (
   -- per trait: when it was set, by which source, with which priority (the conflict rule reads it)
   trait_meta jsonb NOT NULL DEFAULT '{}'::jsonb,
   merged_into uuid,
-  first_seen_at timestamptz NOT NULL,
-  last_seen_at timestamptz NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (workspace_id, id)
@@ -131,7 +129,8 @@ CREATE TABLE account_members (
 CREATE INDEX account_members_customer ON account_members (workspace_id, customer_id);
 
 -- The event log: append-only. customer_id follows merges; origin_customer_id never changes, so
--- a merge can be undone.
+-- a merge can be undone. Keyed by messageId (the idempotency key); first and last seen of a
+-- customer are read from the timeline index rather than updated on every event.
 CREATE TABLE events (
   workspace_id uuid NOT NULL,
   id uuid NOT NULL,
@@ -150,8 +149,7 @@ CREATE TABLE events (
   properties jsonb NOT NULL DEFAULT '{}'::jsonb,
   context jsonb NOT NULL DEFAULT '{}'::jsonb,
   integrations jsonb,
-  PRIMARY KEY (workspace_id, id)
+  PRIMARY KEY (workspace_id, message_id)
 );
-CREATE UNIQUE INDEX events_message_id ON events (workspace_id, message_id);
 -- The timeline: newest first, cursor on (ts, id). Plain DESC (NULLS FIRST) so ORDER BY ts DESC uses it.
 CREATE INDEX events_timeline ON events (workspace_id, customer_id, ts DESC, id DESC);

@@ -1,0 +1,74 @@
+// Shared by the benchmarks: a fresh database (server or PGlite), a hub on a real socket, figures.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
+import { createLogger } from '../packages/server/src/core/logger.ts';
+import { openDatabase, type OpenedDatabase } from '../packages/server/src/db/open-database.ts';
+
+export type BenchDb = {
+  kind: 'postgres' | 'pglite';
+  url: string | null;
+  opened: OpenedDatabase;
+  drop(): Promise<void>;
+};
+
+export function arg(name: string, fallback: string): string {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return found ? found.slice(name.length + 3) : fallback;
+}
+
+export async function freshDatabase(
+  kind: 'postgres' | 'pglite',
+  serverUrl: string,
+  name = `pishkhan_bench_${randomBytes(4).toString('hex')}`,
+): Promise<BenchDb> {
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pishkhan-bench-'));
+    const opened = await openDatabase({ dataDir: dir });
+    return { kind, url: null, opened, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const opened = await openDatabase({ databaseUrl: url.toString() });
+  return {
+    kind,
+    url: url.toString(),
+    opened,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {
+  const built = await buildApp({ db: db.opened.db, logger: createLogger('warn'), ingestFlushMs: 2 });
+  const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  return { built, base };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function progress(label: string, done: number, total: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(
+    `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((done / total) * 100)}%${done >= total ? '\n' : ''}`,
+  );
+}

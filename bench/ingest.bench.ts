@@ -1,0 +1,239 @@
+// Ingest benchmark: sustained HTTP ingest (Segment batch calls; identity resolution, profile and
+// timeline writes included) against the raw limit of the same database, COPY of the same event
+// rows into a bare table. Then the latency at half the measured load.
+//   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--batch=500] [--concurrency=4]
+import { Worker } from 'node:worker_threads';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
+
+const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(arg('events', '200000'));
+const BATCH = Number(arg('batch', '500'));
+const CONCURRENCY = Number(arg('concurrency', '4'));
+const LATENCY_BATCH = Number(arg('latency-batch', '50'));
+const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
+
+type LoadResult = { seconds: number; latencies: number[] };
+
+function makeEvents(count: number, offset: number): object[] {
+  const users = Math.max(1, Math.floor(count / 4));
+  return Array.from({ length: count }, (_, n) => {
+    const i = n + offset;
+    const user = i % users;
+    const base = {
+      messageId: `bench-${offset}-${i}`,
+      userId: `user-${user}`,
+      anonymousId: `anon-${user}`,
+      timestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+      context: { ip: '10.0.0.1', library: { name: 'bench', version: '1' }, locale: 'fa-IR' },
+    };
+    if (i % 10 === 0)
+      return {
+        ...base,
+        type: 'identify',
+        traits: {
+          email: `user${user}@example.ir`,
+          phone: `0912${String(1_000_000 + (user % 9_000_000)).padStart(7, '0')}`,
+          name: 'کاربر آزمایشی',
+          city: 'تهران',
+          plan: 'gold',
+        },
+      };
+    return {
+      ...base,
+      type: 'track',
+      event: 'Product Viewed',
+      properties: {
+        product_id: `p-${i % 500}`,
+        name: 'گوشی هوشمند نوین',
+        category: 'موبایل',
+        price: 185000000,
+        currency: 'IRR',
+        position: i % 20,
+        url: 'https://shop.example.ir/products/p-1',
+        referrer: 'https://www.google.com/',
+      },
+    };
+  });
+}
+
+function bodiesOf(events: object[], size: number): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += size)
+    bodies.push(JSON.stringify({ batch: events.slice(i, i + size), sentAt: new Date().toISOString() }));
+  return bodies;
+}
+
+function load(
+  url: string,
+  writeKey: string,
+  bodies: string[],
+  options: { concurrency: number; ratePerSecond: number | null },
+): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+      workerData: {
+        url,
+        auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+        bodies,
+        ...options,
+      },
+    });
+    worker.once('message', (m: LoadResult & { error?: string }) =>
+      m.error ? reject(new Error(m.error)) : resolve(m),
+    );
+    worker.once('error', reject);
+  });
+}
+
+async function rawCopyRate(db: BenchDb): Promise<number> {
+  const columns = [
+    'workspace_id',
+    'id',
+    'message_id',
+    'customer_id',
+    'origin_customer_id',
+    'source_id',
+    'type',
+    'event',
+    'channel',
+    'ts',
+    'received_at',
+    'sent_at',
+    'user_id',
+    'anonymous_id',
+    'properties',
+    'context',
+    'integrations',
+  ];
+  const rows = await db.opened.db.asSystem((tx) =>
+    tx.query<Record<string, unknown>>(`SELECT ${columns.join(',')} FROM events LIMIT $1`, [EVENTS]),
+  );
+  await db.opened.db.exec(
+    'DROP TABLE IF EXISTS bench_raw_events; CREATE TABLE bench_raw_events (LIKE events)',
+  );
+  const matrix = rows.map((r) => columns.map((c) => r[c]));
+  const started = performance.now();
+  if (db.kind === 'postgres') {
+    const client = new pg.Client({ connectionString: db.url! });
+    await client.connect();
+    for (let i = 0; i < matrix.length; i += BATCH) {
+      const text =
+        matrix
+          .slice(i, i + BATCH)
+          .map((row) => row.map(copyValue).join('\t'))
+          .join('\n') + '\n';
+      await pipeline(
+        Readable.from([text]),
+        client.query(copyFrom(`COPY bench_raw_events (${columns.join(',')}) FROM STDIN`)),
+      );
+    }
+    await client.end();
+  } else {
+    // PGlite has no client COPY stream: its fastest bulk path is the multi-row INSERT the hub uses too.
+    for (let i = 0; i < matrix.length; i += BATCH)
+      await db.opened.db.asSystem((tx) =>
+        tx.appendRows('bench_raw_events', columns, matrix.slice(i, i + BATCH)),
+      );
+  }
+  return matrix.length / ((performance.now() - started) / 1000);
+}
+
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+}
+
+async function benchOne(kind: 'postgres' | 'pglite') {
+  const db = await freshDatabase(kind, SERVER);
+  const { built, base } = await startHub(db);
+  try {
+    const signup = await built.app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      payload: { email: `bench-${kind}@example.com`, password: 'a-long-Passw0rd!', workspace: 'bench' },
+    });
+    const { token } = signup.json() as { token: string };
+    const { writeKey } = (
+      await built.app.inject({
+        method: 'POST',
+        url: '/api/sources',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name: 'bench' },
+      })
+    ).json() as { writeKey: string };
+    const url = `${base}/v1/batch`;
+
+    progress(`${kind}: warm-up`, 0, 1);
+    await load(url, writeKey, bodiesOf(makeEvents(5_000, 10_000_000), BATCH), {
+      concurrency: CONCURRENCY,
+      ratePerSecond: null,
+    });
+    progress(`${kind}: warm-up`, 1, 1);
+    const events = makeEvents(EVENTS, 0);
+    const throughput = await load(url, writeKey, bodiesOf(events, BATCH), {
+      concurrency: CONCURRENCY,
+      ratePerSecond: null,
+    });
+    const hubRate = EVENTS / throughput.seconds;
+
+    const copyRates = [await rawCopyRate(db), await rawCopyRate(db), await rawCopyRate(db)].sort(
+      (a, b) => a - b,
+    );
+    const copyRate = copyRates[1]!;
+
+    const halfRate = hubRate / 2;
+    const latencyEvents = Math.min(200_000, Math.round(halfRate * LATENCY_SECONDS));
+    const paced = await load(url, writeKey, bodiesOf(makeEvents(latencyEvents, 20_000_000), LATENCY_BATCH), {
+      concurrency: 1,
+      ratePerSecond: halfRate / LATENCY_BATCH,
+    });
+    return {
+      kind,
+      hubRate,
+      copyRate,
+      ratio: hubRate / copyRate,
+      batchP99: percentile(throughput.latencies, 99),
+      halfRate,
+      p50: percentile(paced.latencies, 50),
+      p99: percentile(paced.latencies, 99),
+      pacedSeconds: paced.seconds,
+    };
+  } finally {
+    await built.close();
+    await db.opened.close();
+    await db.drop();
+  }
+}
+
+const which = arg('db', 'both');
+const kinds =
+  which === 'both' ? (['postgres', 'pglite'] as const) : ([which as 'postgres' | 'pglite'] as const);
+console.log(
+  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone, ${fmt(EVENTS / 4)} users), batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients`,
+);
+for (const kind of kinds) {
+  const r = await benchOne(kind);
+  console.log(`\n[${r.kind}]`);
+  console.log(
+    `  hub over HTTP (identity + profiles + timeline)   ${fmt(r.hubRate).padStart(9)} events/s   (p99 of a ${BATCH}-event batch: ${fmt(r.batchP99, 1)} ms)`,
+  );
+  console.log(
+    `  raw ${r.kind === 'postgres' ? 'COPY' : 'multi-row INSERT'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,
+  );
+  console.log(
+    `  ratio hub / raw                                  ${fmt(r.ratio, 2).padStart(9)}   (target ≥ 0.50 on a PostgreSQL server)`,
+  );
+  console.log(
+    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(r.pacedSeconds, 1)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
+  );
+}
