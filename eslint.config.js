@@ -12,10 +12,31 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: {
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
+  },
+  {
     // Routes validate, call a service and reply: they never reach the database themselves.
     files: ['**/*.routes.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/*', '**/*.tables.ts'], message: 'Routes call services, not the database.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/db/*', '**/*.tables.ts'], message: 'Routes call services, not the database.' },
+          ],
+        },
+      ],
     },
   },
 );
