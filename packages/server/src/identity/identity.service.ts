@@ -52,11 +52,7 @@ export async function resolveBatch(
     events: { messageId: string; identifiers: Identifier[] }[];
   },
 ): Promise<Resolution> {
-  const known = await loadProfiles(
-    tx,
-    input.workspaceId,
-    input.events.flatMap((e) => e.identifiers),
-  );
+  const known = await loadProfiles(tx, input.workspaceId, input.rules, input.events);
   const resolution = resolveIdentities({
     known,
     events: input.events,
@@ -67,20 +63,40 @@ export async function resolveBatch(
   return resolution;
 }
 
-async function loadProfiles(tx: Tx, workspaceId: string, identifiers: Identifier[]): Promise<KnownProfile[]> {
-  if (identifiers.length === 0) return [];
-  const unique = new Map(identifiers.map((i) => [keyOf(i), i]));
-  // Every identity of every profile the batch touches: the merge guards count them.
-  const rows = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
-    `SELECT i.customer_id, i.type, i.value FROM identities i
-     WHERE i.workspace_id = $1 AND i.customer_id IN (
-       SELECT m.customer_id FROM identities m
-       JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value
-       WHERE m.workspace_id = $1)`,
+/**
+ * What the algorithm must know of the profiles a batch touches. Most events only repeat
+ * identifiers their profile already has: for those one index look-up suffices. Only profiles
+ * that may gain identifiers or merge have all their identities loaded (the guards count them).
+ */
+async function loadProfiles(
+  tx: Tx,
+  workspaceId: string,
+  rules: CompiledRules,
+  events: { identifiers: Identifier[] }[],
+): Promise<KnownProfile[]> {
+  const unique = new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i]));
+  if (unique.size === 0) return [];
+  const found = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
+    `SELECT m.customer_id, m.type, m.value FROM identities m
+     JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value
+     WHERE m.workspace_id = $1`,
     [workspaceId, [...unique.values()].map((i) => i.type), [...unique.values()].map((i) => i.value)],
   );
+  const owner = new Map(found.map((r) => [keyOf(r), r.customer_id]));
+  const changing = new Set<string>();
+  for (const event of events) {
+    const ids = event.identifiers.filter((i) => !rules.isBlocked(i));
+    const owners = new Set(ids.map((i) => owner.get(keyOf(i))));
+    if (owners.size > 1 || owners.has(undefined)) for (const o of owners) if (o) changing.add(o);
+  }
+  const full = changing.size
+    ? await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
+        'SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])',
+        [workspaceId, [...changing]],
+      )
+    : [];
   const byCustomer = new Map<string, Identifier[]>();
-  for (const row of rows) {
+  for (const row of [...found.filter((r) => !changing.has(r.customer_id)), ...full]) {
     const list = byCustomer.get(row.customer_id) ?? [];
     list.push({ type: row.type, value: row.value });
     byCustomer.set(row.customer_id, list);

@@ -12,7 +12,8 @@ import { writeBatch, type EventOutcome } from './write-batch.ts';
 
 export type BatchOutcome = { accepted: number; duplicates: number; results: EventOutcome[] };
 
-const MAX_EVENTS_PER_FLUSH = 5_000;
+// Bigger groups commit more per round trip but make every request in them wait longer.
+const MAX_EVENTS_PER_FLUSH = 2_000;
 
 type Pending = {
   workspaceId: string;
