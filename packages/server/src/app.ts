@@ -1,7 +1,7 @@
 // Builds the hub's HTTP application; it does not listen (main.ts does, tests use inject()).
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -47,7 +47,7 @@ export async function buildApp(options: {
   // pino's own types are stricter than Fastify's logger interface; the instance is the same.
   const base = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -67,6 +67,7 @@ export async function buildApp(options: {
     countRequests(1, { route, status: String(reply.statusCode) });
     observeLatency(reply.elapsedTime / 1000, { route });
     if (reply.statusCode >= 500) request.log.error({ route, status: reply.statusCode }, 'request failed');
+    else request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
   await app.register(fastifySwagger, {
