@@ -35,12 +35,6 @@ export async function readTimeline(
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   if (q.cursor && !after) return err(appError('PSK_CURSOR_INVALID', { field: 'cursor' }));
   return db.inWorkspace(q.workspaceId, async (tx) => {
-    const [customer] = await tx.query<{ merged_into: string | null }>(
-      'SELECT merged_into FROM customers WHERE workspace_id = $1 AND id = $2',
-      [q.workspaceId, q.customerId],
-    );
-    if (!customer) return err(appError('PSK_CUSTOMER_NOT_FOUND', { field: 'id' }));
-    if (customer.merged_into) return ok({ mergedInto: customer.merged_into });
     const params: unknown[] = [q.workspaceId, q.customerId];
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown) => {
@@ -72,6 +66,16 @@ export async function readTimeline(
        ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
       params,
     );
+    // A merged profile has no events left (they moved to the survivor), so the profile itself is
+    // only read when the page is empty: the common read is one query.
+    if (rows.length === 0) {
+      const [customer] = await tx.query<{ merged_into: string | null }>(
+        'SELECT merged_into FROM customers WHERE workspace_id = $1 AND id = $2',
+        [q.workspaceId, q.customerId],
+      );
+      if (!customer) return err(appError('PSK_CUSTOMER_NOT_FOUND', { field: 'id' }));
+      if (customer.merged_into) return ok({ mergedInto: customer.merged_into });
+    }
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return ok({

@@ -3,6 +3,7 @@
 // sign-up and the ingest COPY run as the hub's own role.
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { UUID_PATTERN } from '../core/ids.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -90,8 +91,9 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   const run = async <T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      if (workspaceId) await client.query(SCOPE_TO_WORKSPACE, [workspaceId]);
+      // One round trip opens the transaction and scopes it; the id is a UUID from our own tables.
+      if (workspaceId && !UUID_PATTERN.test(workspaceId)) throw new Error(`not a workspace id: ${workspaceId}`);
+      await client.query(workspaceId ? `BEGIN; ${SCOPE_TO_WORKSPACE.replace('$1', `'${workspaceId}'`)}` : 'BEGIN');
       const result = await fn(wrap(client, workspaceId !== null));
       await client.query('COMMIT');
       return result;
