@@ -16,6 +16,11 @@ async function start(withDemo: boolean): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const opened = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   logger.info(`database: ${opened.description}`);
+  if (config.NATS_URL) {
+    logger.warn(
+      'NATS_URL is set, but this version runs as one process: ingest and work stay in PostgreSQL (scale-out over NATS JetStream comes later)',
+    );
+  }
   const built = await buildApp({ db: opened.db, logger, ingestFlushMs: config.INGEST_FLUSH_MS });
   if (withDemo) {
     const demo = await seedDemo({

@@ -73,6 +73,15 @@ describe('customers, accounts and the timeline', () => {
     expect(account.members).toHaveLength(2);
   });
 
+  it('records an organisation as a customer of kind organization', async () => {
+    await send(hub, ws.writeKey, 'identify', {
+      userId: 'org-1',
+      traits: { kind: 'organization', name: 'شرکت نمونه', customerType: 'b2b' },
+    });
+    const org = (await get(hub, ws.token, '/api/customers/lookup?type=userId&value=org-1')).json();
+    expect(org).toMatchObject({ kind: 'organization', customerType: 'b2b' });
+  });
+
   it('sets an account manager, tier and member roles through the API', async () => {
     const me = (await get(hub, ws.token, '/api/me')).json();
     const account = await hub.app.inject({

@@ -52,7 +52,9 @@ export async function updateProfiles(
     .map(([id, p]) => ({ id, traits: p.traits, meta: p.meta }));
   if (updates.length === 0) return;
   await tx.query(
-    `UPDATE customers c SET traits = u.traits, trait_meta = u.meta, updated_at = now()
+    // A `kind` trait of person/organization also sets the profile's kind.
+    `UPDATE customers c SET traits = u.traits, trait_meta = u.meta, updated_at = now(),
+       kind = CASE WHEN u.traits->>'kind' IN ('person', 'organization') THEN u.traits->>'kind' ELSE c.kind END
      FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, traits jsonb, meta jsonb)
      WHERE c.workspace_id = $1 AND c.id = u.id`,
     [input.workspaceId, JSON.stringify(updates)],
