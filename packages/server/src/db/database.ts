@@ -18,15 +18,25 @@ export type Tx = {
 
 export type Database = {
   kind: 'pglite' | 'postgres';
-  inWorkspace<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction scoped to one workspace (row-level security). `exclusive` also takes the
+   * workspace's transaction-level advisory lock as it opens, so exclusive transactions of one
+   * workspace run one at a time across processes (identity resolution needs that).
+   */
+  inWorkspace<T>(
+    workspaceId: string,
+    fn: (tx: Tx) => Promise<T>,
+    options?: { exclusive?: boolean },
+  ): Promise<T>;
   asSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
 };
 
-const COPY_THRESHOLD = 50;
+const COPY_THRESHOLD = 200;
 
+const LOCK_WORKSPACE = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
 const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
 
@@ -45,9 +55,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   });
   return {
     kind: 'pglite',
-    inWorkspace: (workspaceId, fn) =>
+    inWorkspace: (workspaceId, fn, options) =>
       db.transaction(async (tx) => {
         await tx.query(SCOPE_TO_WORKSPACE, [workspaceId]);
+        if (options?.exclusive) await tx.query(LOCK_WORKSPACE, [workspaceId]);
         return fn(wrap(tx));
       }),
     asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
@@ -74,7 +85,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         return (await client.query(text, params)).rows as T[];
       },
       async appendRows(table, columns, rows) {
-        // A COPY costs a few round trips of its own: small sets go faster as one INSERT.
+        // A COPY costs round trips of its own (and a role switch): small sets go faster as one INSERT.
         if (rows.length < COPY_THRESHOLD) {
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;
@@ -88,12 +99,23 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       },
     };
   };
-  const run = async <T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  const run = async <T>(
+    workspaceId: string | null,
+    fn: (tx: Tx) => Promise<T>,
+    exclusive = false,
+  ): Promise<T> => {
     const client = await pool.connect();
     try {
       // One round trip opens the transaction and scopes it; the id is a UUID from our own tables.
-      if (workspaceId && !UUID_PATTERN.test(workspaceId)) throw new Error(`not a workspace id: ${workspaceId}`);
-      await client.query(workspaceId ? `BEGIN; ${SCOPE_TO_WORKSPACE.replace('$1', `'${workspaceId}'`)}` : 'BEGIN');
+      if (workspaceId && !UUID_PATTERN.test(workspaceId))
+        throw new Error(`not a workspace id: ${workspaceId}`);
+      const inline = (sql: string) => sql.replace('$1', `'${workspaceId}'`);
+      const opening = [
+        'BEGIN',
+        ...(workspaceId ? [inline(SCOPE_TO_WORKSPACE)] : []),
+        ...(workspaceId && exclusive ? [inline(LOCK_WORKSPACE)] : []),
+      ];
+      await client.query(opening.join('; '));
       const result = await fn(wrap(client, workspaceId !== null));
       await client.query('COMMIT');
       return result;
@@ -107,7 +129,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   await pool.query('SELECT 1'); // fail at start, not at the first request
   return {
     kind: 'postgres',
-    inWorkspace: (workspaceId, fn) => run(workspaceId, fn),
+    inWorkspace: (workspaceId, fn, options) => run(workspaceId, fn, options?.exclusive),
     asSystem: (fn) => run(null, fn),
     exec: async (script) => {
       await pool.query(script);

@@ -33,30 +33,16 @@ export async function setIdentityRules(
   return input.rules;
 }
 
-/** Takes the workspace's identity lock for this transaction and reads its rules, in one round trip. */
-export async function lockIdentityGraph(tx: Tx, workspaceId: string): Promise<CompiledRules> {
-  // Serialises identity work per workspace across processes; within one process the batcher already does.
-  const [row] = await tx.query<{ identity_rules: unknown }>(
-    'SELECT pg_advisory_xact_lock(hashtext($1::text)), (SELECT identity_rules FROM workspaces WHERE id = $1::uuid) AS identity_rules',
-    [workspaceId],
-  );
-  return compileRules(IdentityRules.parse(row?.identity_rules ?? {}));
-}
-
 /** Resolves a batch's events to customers and writes new customers, identities and merges. */
 export async function resolveBatch(
   tx: Tx,
-  input: {
-    workspaceId: string;
-    rules: CompiledRules;
-    events: { messageId: string; identifiers: Identifier[] }[];
-  },
+  input: { workspaceId: string; events: { messageId: string; identifiers: Identifier[] }[] },
 ): Promise<Resolution> {
-  const known = await loadProfiles(tx, input.workspaceId, input.rules, input.events);
+  const { rules, known } = await loadProfiles(tx, input.workspaceId, input.events);
   const resolution = resolveIdentities({
     known,
     events: input.events,
-    rules: input.rules,
+    rules,
     newId: () => uuidv7(),
   });
   await persistResolution(tx, input.workspaceId, resolution);
@@ -71,17 +57,25 @@ export async function resolveBatch(
 async function loadProfiles(
   tx: Tx,
   workspaceId: string,
-  rules: CompiledRules,
   events: { identifiers: Identifier[] }[],
-): Promise<KnownProfile[]> {
-  const unique = new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i]));
-  if (unique.size === 0) return [];
-  const found = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
-    `SELECT m.customer_id, m.type, m.value FROM identities m
-     JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value
-     WHERE m.workspace_id = $1`,
-    [workspaceId, [...unique.values()].map((i) => i.type), [...unique.values()].map((i) => i.value)],
+): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
+  const unique = [...new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i])).values()];
+  // The workspace's rules come with the look-up: one round trip (the LEFT JOIN keeps the
+  // workspace row when nothing matches).
+  const rows = await tx.query<{
+    identity_rules: unknown;
+    customer_id: string | null;
+    type: IdentifierType;
+    value: string;
+  }>(
+    `SELECT w.identity_rules, m.customer_id, m.type, m.value FROM workspaces w
+     LEFT JOIN (identities m JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value)
+       ON m.workspace_id = w.id
+     WHERE w.id = $1`,
+    [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
   );
+  const rules = compileRules(IdentityRules.parse(rows[0]?.identity_rules ?? {}));
+  const found = rows.filter((r): r is typeof r & { customer_id: string } => r.customer_id !== null);
   const owner = new Map(found.map((r) => [keyOf(r), r.customer_id]));
   const changing = new Set<string>();
   for (const event of events) {
@@ -101,7 +95,7 @@ async function loadProfiles(
     list.push({ type: row.type, value: row.value });
     byCustomer.set(row.customer_id, list);
   }
-  return [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids }));
+  return { rules, known: [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids })) };
 }
 
 async function persistResolution(tx: Tx, workspaceId: string, resolution: Resolution): Promise<void> {
@@ -220,61 +214,63 @@ export async function undoMerge(
   db: Database,
   input: { workspaceId: string; mergeId: string },
 ): Promise<Result<{ customerId: string }, AppError>> {
-  return db.inWorkspace(input.workspaceId, async (tx) => {
-    await lockIdentityGraph(tx, input.workspaceId);
-    const [merge] = await tx.query<{
-      winner_id: string;
-      loser_id: string;
-      absorbed_ids: string[];
-      moved_identities: { type: string; value: string }[];
-      loser_traits: { traits: unknown; meta: unknown };
-      undone_at: Date | null;
-      created_at: Date;
-    }>(
-      'SELECT winner_id, loser_id, absorbed_ids, moved_identities, loser_traits, undone_at, created_at FROM merges WHERE workspace_id = $1 AND id = $2',
-      [input.workspaceId, input.mergeId],
-    );
-    if (!merge) return err(appError('PSK_MERGE_NOT_FOUND', { field: 'mergeId' }));
-    if (merge.undone_at) return err(appError('PSK_MERGE_ALREADY_UNDONE'));
-    const [later] = await tx.query(
-      'SELECT 1 FROM merges WHERE workspace_id = $1 AND undone_at IS NULL AND (winner_id = $2 OR loser_id = $2) AND id <> $3 AND created_at >= $4',
-      [input.workspaceId, merge.winner_id, input.mergeId, merge.created_at],
-    );
-    if (later) return err(appError('PSK_MERGE_NOT_LATEST'));
-    const others = merge.absorbed_ids.filter((id) => id !== merge.loser_id);
-    await tx.query(
-      'UPDATE customers SET merged_into = NULL, traits = $3, trait_meta = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2',
-      [
-        input.workspaceId,
-        merge.loser_id,
-        JSON.stringify(merge.loser_traits.traits ?? {}),
-        JSON.stringify(merge.loser_traits.meta ?? {}),
-      ],
-    );
-    await tx.query('UPDATE customers SET merged_into = $2 WHERE workspace_id = $1 AND id = ANY($3::uuid[])', [
-      input.workspaceId,
-      merge.loser_id,
-      others,
-    ]);
-    await tx.query(
-      `UPDATE identities i SET customer_id = $2 FROM unnest($3::text[], $4::text[]) AS m(type, value)
+  return db.inWorkspace(
+    input.workspaceId,
+    async (tx) => {
+      const [merge] = await tx.query<{
+        winner_id: string;
+        loser_id: string;
+        absorbed_ids: string[];
+        moved_identities: { type: string; value: string }[];
+        loser_traits: { traits: unknown; meta: unknown };
+        undone_at: Date | null;
+        created_at: Date;
+      }>(
+        'SELECT winner_id, loser_id, absorbed_ids, moved_identities, loser_traits, undone_at, created_at FROM merges WHERE workspace_id = $1 AND id = $2',
+        [input.workspaceId, input.mergeId],
+      );
+      if (!merge) return err(appError('PSK_MERGE_NOT_FOUND', { field: 'mergeId' }));
+      if (merge.undone_at) return err(appError('PSK_MERGE_ALREADY_UNDONE'));
+      const [later] = await tx.query(
+        'SELECT 1 FROM merges WHERE workspace_id = $1 AND undone_at IS NULL AND (winner_id = $2 OR loser_id = $2) AND id <> $3 AND created_at >= $4',
+        [input.workspaceId, merge.winner_id, input.mergeId, merge.created_at],
+      );
+      if (later) return err(appError('PSK_MERGE_NOT_LATEST'));
+      const others = merge.absorbed_ids.filter((id) => id !== merge.loser_id);
+      await tx.query(
+        'UPDATE customers SET merged_into = NULL, traits = $3, trait_meta = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2',
+        [
+          input.workspaceId,
+          merge.loser_id,
+          JSON.stringify(merge.loser_traits.traits ?? {}),
+          JSON.stringify(merge.loser_traits.meta ?? {}),
+        ],
+      );
+      await tx.query(
+        'UPDATE customers SET merged_into = $2 WHERE workspace_id = $1 AND id = ANY($3::uuid[])',
+        [input.workspaceId, merge.loser_id, others],
+      );
+      await tx.query(
+        `UPDATE identities i SET customer_id = $2 FROM unnest($3::text[], $4::text[]) AS m(type, value)
        WHERE i.workspace_id = $1 AND i.type = m.type AND i.value = m.value AND i.customer_id = $5`,
-      [
+        [
+          input.workspaceId,
+          merge.loser_id,
+          merge.moved_identities.map((m) => m.type),
+          merge.moved_identities.map((m) => m.value),
+          merge.winner_id,
+        ],
+      );
+      await tx.query(
+        'UPDATE events SET customer_id = $2 WHERE workspace_id = $1 AND customer_id = $3 AND origin_customer_id = ANY($4::uuid[])',
+        [input.workspaceId, merge.loser_id, merge.winner_id, merge.absorbed_ids],
+      );
+      await tx.query('UPDATE merges SET undone_at = now() WHERE workspace_id = $1 AND id = $2', [
         input.workspaceId,
-        merge.loser_id,
-        merge.moved_identities.map((m) => m.type),
-        merge.moved_identities.map((m) => m.value),
-        merge.winner_id,
-      ],
-    );
-    await tx.query(
-      'UPDATE events SET customer_id = $2 WHERE workspace_id = $1 AND customer_id = $3 AND origin_customer_id = ANY($4::uuid[])',
-      [input.workspaceId, merge.loser_id, merge.winner_id, merge.absorbed_ids],
-    );
-    await tx.query('UPDATE merges SET undone_at = now() WHERE workspace_id = $1 AND id = $2', [
-      input.workspaceId,
-      input.mergeId,
-    ]);
-    return ok({ customerId: merge.loser_id });
-  });
+        input.mergeId,
+      ]);
+      return ok({ customerId: merge.loser_id });
+    },
+    { exclusive: true },
+  );
 }

@@ -21,13 +21,17 @@ export async function runImport(
   const events = input.calls.map((call) =>
     normalizeEvent(call, receivedAt, { sourceId: null, channel: 'import', traitPriority: 0 }),
   );
-  return db.inWorkspace(input.workspaceId, async (tx) => {
-    let duplicates = 0;
-    for (let start = 0; start < events.length; start += CHUNK) {
-      const results = await writeBatch(tx, input.workspaceId, events.slice(start, start + CHUNK));
-      duplicates += results.filter((r) => r.duplicate).length;
-      input.onProgress(Math.min(events.length, start + CHUNK), events.length);
-    }
-    return { imported: events.length - duplicates, duplicates };
-  });
+  return db.inWorkspace(
+    input.workspaceId,
+    async (tx) => {
+      let duplicates = 0;
+      for (let start = 0; start < events.length; start += CHUNK) {
+        const results = await writeBatch(tx, input.workspaceId, events.slice(start, start + CHUNK));
+        duplicates += results.filter((r) => r.duplicate).length;
+        input.onProgress(Math.min(events.length, start + CHUNK), events.length);
+      }
+      return { imported: events.length - duplicates, duplicates };
+    },
+    { exclusive: true },
+  );
 }

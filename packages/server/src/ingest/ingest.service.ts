@@ -63,7 +63,9 @@ export function createIngestPipeline(deps: {
   async function commit(workspaceId: string, group: Pending[]): Promise<void> {
     const started = performance.now();
     const events = group.flatMap((p) => p.events);
-    const results = await deps.db.inWorkspace(workspaceId, (tx) => writeBatch(tx, workspaceId, events));
+    const results = await deps.db.inWorkspace(workspaceId, (tx) => writeBatch(tx, workspaceId, events), {
+      exclusive: true,
+    });
     observeFlush((performance.now() - started) / 1000);
     const channels = new Map<string, number>();
     events.forEach((e, i) => {

@@ -2,7 +2,7 @@
 // messageId, resolve identities once for the whole batch, apply traits and account
 // memberships, append the events.
 import type { Tx } from '../db/database.ts';
-import { lockIdentityGraph, resolveBatch } from '../identity/identity.service.ts';
+import { resolveBatch } from '../identity/identity.service.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
 import type { HubEvent } from './normalize-event.ts';
@@ -30,12 +30,12 @@ const EVENT_COLUMNS = [
   'integrations',
 ] as const;
 
+/** Runs in an exclusive workspace transaction (`inWorkspace(…, { exclusive: true })`). */
 export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<EventOutcome[]> {
-  const rules = await lockIdentityGraph(tx, workspaceId);
   const fresh = await dropRepeats(tx, workspaceId, events);
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
-  const resolution = await resolveBatch(tx, { workspaceId, rules, events: fresh });
+  const resolution = await resolveBatch(tx, { workspaceId, events: fresh });
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
