@@ -6,14 +6,16 @@ import cliProgress from 'cli-progress';
 export async function importFile(input: {
   kind: string | undefined;
   file: string | undefined;
-}): Promise<void> {
+  baseUrl?: string;
+  token?: string;
+}): Promise<{ imported: number; duplicates: number }> {
   if ((input.kind !== 'customers' && input.kind !== 'events') || !input.file) {
     throw new Error(
       'usage: npm run import -- customers|events <file.csv>   (env: PISHKHAN_URL, PISHKHAN_TOKEN)',
     );
   }
-  const base = process.env.PISHKHAN_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-  const token = process.env.PISHKHAN_TOKEN;
+  const base = input.baseUrl ?? process.env.PISHKHAN_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  const token = input.token ?? process.env.PISHKHAN_TOKEN;
   if (!token) throw new Error('set PISHKHAN_TOKEN to an admin token (from /api/signin or /api/tokens)');
   const csv = await readFile(input.file, 'utf8');
   const response = await fetch(`${base}/api/imports/${input.kind}`, {
@@ -57,6 +59,8 @@ export async function importFile(input: {
       if (started) bar.stop();
       if (line.error) throw new Error(line.error.message);
       console.log(`imported ${line.imported} rows (${line.duplicates} already present)`);
+      return { imported: line.imported ?? 0, duplicates: line.duplicates ?? 0 };
     }
   }
+  throw new Error('the hub closed the import without a result');
 }

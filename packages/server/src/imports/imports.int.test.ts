@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from './import-cli.ts';
 import { get, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 
 let hub: TestHub;
@@ -60,6 +64,25 @@ describe('CSV import', () => {
       await get(hub, ws.token, `/api/customers/${customer.id}/timeline?channel=store`)
     ).json();
     expect(timeline.events).toMatchObject([{ event: 'Store Purchase', properties: { revenue: 1500000 } }]);
+  });
+
+  it('imports a file with the command-line client and lists faulty rows when it refuses one', async () => {
+    const base = await hub.app.listen({ port: 0, host: '127.0.0.1' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'pishkhan-import-'));
+    const good = path.join(dir, 'customers.csv');
+    writeFileSync(good, 'userId,email,name\ncli-1,cli1@x.ir,سارا\ncli-2,cli2@x.ir,نیما\n');
+    expect(await importFile({ kind: 'customers', file: good, baseUrl: base, token: ws.token })).toEqual({
+      imported: 2,
+      duplicates: 0,
+    });
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'userId,email\n,\n');
+    await expect(
+      importFile({ kind: 'customers', file: bad, baseUrl: base, token: ws.token }),
+    ).rejects.toThrow(/row 2/);
+    await expect(importFile({ kind: 'people', file: good, baseUrl: base, token: ws.token })).rejects.toThrow(
+      /usage/,
+    );
   });
 
   it('rejects an unreadable CSV and a bad properties column with the row named', async () => {
