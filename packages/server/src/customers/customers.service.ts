@@ -25,7 +25,9 @@ export async function updateProfiles(
   for (const t of input.touches) if (Object.keys(t.traits).length > 0) needTraits.add(t.customerId);
   if (needTraits.size === 0) return;
   const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
-    'SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+    // Per-id probes (LATERAL) so a fast-growing table's stale statistics cannot pick a scan.
+    `SELECT p.id, p.traits, p.trait_meta FROM unnest($2::uuid[]) AS c(id)
+     CROSS JOIN LATERAL (SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id) p`,
     [input.workspaceId, [...needTraits]],
   );
   const profiles = new Map(rows.map((r) => [r.id, { traits: r.traits, meta: r.trait_meta, changed: false }]));

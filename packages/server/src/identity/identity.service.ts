@@ -60,20 +60,28 @@ async function loadProfiles(
   events: { identifiers: Identifier[] }[],
 ): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
   const unique = [...new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i])).values()];
-  // The workspace's rules come with the look-up: one round trip (the LEFT JOIN keeps the
-  // workspace row when nothing matches).
-  const rows = await tx.query<{
-    identity_rules: unknown;
-    customer_id: string | null;
-    type: IdentifierType;
-    value: string;
-  }>(
-    `SELECT w.identity_rules, m.customer_id, m.type, m.value FROM workspaces w
-     LEFT JOIN (identities m JOIN unnest($2::text[], $3::text[]) AS q(type, value) ON m.type = q.type AND m.value = q.value)
-       ON m.workspace_id = w.id
-     WHERE w.id = $1`,
-    [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
-  );
+  // The workspace's rules come with the look-up, in one round trip: one row per identifier asked
+  // for (null customer when unknown). LATERAL … LIMIT 1 makes each a primary-key probe whatever
+  // the table's statistics say (a fast-growing table's stale statistics chose a full scan).
+  const rows = unique.length
+    ? await tx.query<{
+        identity_rules: unknown;
+        customer_id: string | null;
+        type: IdentifierType;
+        value: string;
+      }>(
+        `SELECT (SELECT identity_rules FROM workspaces WHERE id = $1) AS identity_rules, m.customer_id, q.type, q.value
+         FROM unnest($2::text[], $3::text[]) AS q(type, value)
+         LEFT JOIN LATERAL (
+           SELECT i.customer_id FROM identities i
+           WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
+         ) m ON true`,
+        [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
+      )
+    : await tx.query<{ identity_rules: unknown; customer_id: null; type: IdentifierType; value: string }>(
+        'SELECT identity_rules, NULL AS customer_id, NULL AS type, NULL AS value FROM workspaces WHERE id = $1',
+        [workspaceId],
+      );
   const rules = compileRules(IdentityRules.parse(rows[0]?.identity_rules ?? {}));
   const found = rows.filter((r): r is typeof r & { customer_id: string } => r.customer_id !== null);
   const owner = new Map(found.map((r) => [keyOf(r), r.customer_id]));
@@ -85,7 +93,8 @@ async function loadProfiles(
   }
   const full = changing.size
     ? await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
-        'SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = ANY($2::uuid[])',
+        `SELECT i.customer_id, i.type, i.value FROM unnest($2::uuid[]) AS c(id)
+         CROSS JOIN LATERAL (SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = c.id) i`,
         [workspaceId, [...changing]],
       )
     : [];

@@ -24,6 +24,11 @@ export type HubEvent = {
   properties: Record<string, unknown>;
   context: Record<string, unknown>;
   integrations: Record<string, unknown> | null;
+  /**
+   * The JSON columns already serialised: this happens while the request is parsed, outside the
+   * ingest transaction, which is the part of the pipeline that runs one at a time.
+   */
+  json: { properties: string; context: string; integrations: string | null };
   identifiers: Identifier[];
   /** Traits this event sets on the profile (identify traits and context.traits). */
   traits: Record<string, unknown>;
@@ -75,6 +80,11 @@ export function normalizeEvent(call: SegmentCall, receivedAt: Date, source: Even
     properties,
     context,
     integrations: call.integrations ?? null,
+    json: {
+      properties: JSON.stringify(properties),
+      context: JSON.stringify(context),
+      integrations: call.integrations ? JSON.stringify(call.integrations) : null,
+    },
     identifiers: identifiersOf(call, traits, context),
     traits: call.type === 'identify' || Object.keys(traits).length > 0 ? traits : {},
     group:

@@ -69,9 +69,9 @@ export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]
       e.sentAt,
       e.userId,
       e.anonymousId,
-      JSON.stringify(e.properties),
-      JSON.stringify(e.context),
-      e.integrations ? JSON.stringify(e.integrations) : null,
+      e.json.properties,
+      e.json.context,
+      e.json.integrations,
     ]),
   );
   const landed = new Map(fresh.map((e, i) => [e, resolution.customerIds[i]!]));
@@ -85,8 +85,10 @@ export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]
 async function dropRepeats(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<HubEvent[]> {
   const seen = new Set<string>();
   const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
+  // One primary-key probe per messageId (LATERAL … LIMIT 1), whatever the statistics say.
   const stored = await tx.query<{ message_id: string }>(
-    'SELECT message_id FROM events WHERE workspace_id = $1 AND message_id = ANY($2::text[])',
+    `SELECT e.message_id FROM unnest($2::text[]) AS q(id)
+     CROSS JOIN LATERAL (SELECT message_id FROM events WHERE workspace_id = $1 AND message_id = q.id LIMIT 1) e`,
     [workspaceId, unique.map((e) => e.messageId)],
   );
   if (stored.length === 0) return unique;

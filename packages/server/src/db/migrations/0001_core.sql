@@ -75,12 +75,10 @@ CREATE TABLE customers (
 CREATE INDEX customers_merged_into ON customers (workspace_id, merged_into) WHERE merged_into IS NOT NULL;
 
 -- Identities always point at the live (surviving) customer: a merge moves them.
--- Identifiers compare byte for byte (COLLATE "C"): exact matching, and index probes that do not
--- depend on the server's locale.
 CREATE TABLE identities (
   workspace_id uuid NOT NULL REFERENCES workspaces(id),
-  type text COLLATE "C" NOT NULL,
-  value text COLLATE "C" NOT NULL,
+  type text NOT NULL,
+  value text NOT NULL,
   customer_id uuid NOT NULL,
   first_message_id text,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -136,7 +134,7 @@ CREATE INDEX account_members_customer ON account_members (workspace_id, customer
 CREATE TABLE events (
   workspace_id uuid NOT NULL,
   id uuid NOT NULL,
-  message_id text COLLATE "C" NOT NULL,
+  message_id text NOT NULL,
   customer_id uuid NOT NULL,
   origin_customer_id uuid NOT NULL,
   source_id uuid,
