@@ -67,7 +67,11 @@ export async function buildApp(options: {
     countRequests(1, { route, status: String(reply.statusCode) });
     observeLatency(reply.elapsedTime / 1000, { route });
     if (reply.statusCode >= 500) request.log.error({ route, status: reply.statusCode }, 'request failed');
-    else request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    else
+      request.log.debug(
+        { method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      );
   });
 
   await app.register(fastifySwagger, {

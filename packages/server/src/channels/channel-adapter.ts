@@ -30,7 +30,13 @@ export type RawWebhook = {
   rawBody: Buffer;
 };
 
-export type Attachment = { filename: string; contentType: string; size: number; url?: string; content?: Buffer };
+export type Attachment = {
+  filename: string;
+  contentType: string;
+  size: number;
+  url?: string;
+  content?: Buffer;
+};
 
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 

@@ -6,7 +6,7 @@ describe('error catalogue', () => {
   it('documents every error code in docs/errors.md with its status', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
     for (const [code, { status }] of Object.entries(ERROR_CATALOGUE)) {
-      expect(doc, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+      expect(doc, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
     }
   });
 });
