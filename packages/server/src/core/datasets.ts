@@ -5,8 +5,12 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
+// Beside the checkout (a developer's clone), or the workplace's shared folder (a CI clone elsewhere).
+const CANDIDATES = [path.resolve(repoRoot, '../shared/datasets'), '/work/shared/datasets'];
+
 export function datasetPath(name: string): string {
-  const dir = process.env.PISHKHAN_DATASETS ?? path.resolve(repoRoot, '../shared/datasets');
+  const dir =
+    process.env.PISHKHAN_DATASETS ?? CANDIDATES.find((d) => existsSync(path.join(d, name))) ?? CANDIDATES[0]!;
   return path.join(dir, name);
 }
 
