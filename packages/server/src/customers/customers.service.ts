@@ -11,7 +11,8 @@ export type ProfileTouch = {
   customerId: string;
   at: Date;
   traits: Traits;
-  priority: number;
+  /** The source's priority for each trait (its own, or the workspace's per-trait override). */
+  priorityOf: (trait: string) => number;
   source: string | null;
 };
 
@@ -44,7 +45,7 @@ export async function updateProfiles(
       meta: profile.meta,
       incoming: t.traits,
       at: t.at,
-      priority: t.priority,
+      priorityOf: t.priorityOf,
       source: t.source,
     });
     profile.changed = changed || profile.changed;

@@ -10,7 +10,7 @@ describe('trait conflicts', () => {
       meta,
       incoming: { city: 'Shiraz' },
       at: new Date('2026-01-01'),
-      priority: 0,
+      priorityOf: () => 0,
       source: 'app',
     });
     expect(traits.city).toBe('Tehran');
@@ -19,7 +19,7 @@ describe('trait conflicts', () => {
       meta,
       incoming: { city: 'Isfahan' },
       at: new Date('2026-01-03'),
-      priority: 0,
+      priorityOf: () => 0,
       source: 'app',
     });
     expect(traits.city).toBe('Isfahan');
@@ -32,7 +32,7 @@ describe('trait conflicts', () => {
       meta,
       incoming: { name: 'sara' },
       at: new Date('2026-06-01'),
-      priority: 0,
+      priorityOf: () => 0,
       source: 'web',
     });
     expect(traits.name).toBe('Sara (CRM)');

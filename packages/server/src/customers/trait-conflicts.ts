@@ -1,5 +1,6 @@
-// When two sources disagree about a trait: the higher source priority wins; at equal priority the
-// most recent value (by event time) wins. Each trait keeps when and by whom it was set.
+// When two sources disagree about a trait: the higher source priority for that trait wins; at
+// equal priority the most recent value (by event time) wins. Each trait keeps when and by whom it
+// was set.
 
 export type TraitMeta = Record<string, { at: string; priority: number; source: string | null }>;
 export type Traits = Record<string, unknown>;
@@ -9,7 +10,8 @@ export function applyTraits(input: {
   meta: TraitMeta;
   incoming: Traits;
   at: Date;
-  priority: number;
+  /** The incoming source's priority for each trait. */
+  priorityOf: (trait: string) => number;
   source: string | null;
 }): boolean {
   let changed = false;
@@ -17,14 +19,13 @@ export function applyTraits(input: {
   for (const [key, value] of Object.entries(input.incoming)) {
     if (value === undefined) continue;
     const previous = input.meta[key];
+    const priority = input.priorityOf(key);
     const wins =
-      !previous ||
-      input.priority > previous.priority ||
-      (input.priority === previous.priority && at >= previous.at);
+      !previous || priority > previous.priority || (priority === previous.priority && at >= previous.at);
     // The same value again is no change: its time stays when it was first set.
     if (!wins || (key in input.traits && sameValue(input.traits[key], value))) continue;
     input.traits[key] = value;
-    input.meta[key] = { at, priority: input.priority, source: input.source };
+    input.meta[key] = { at, priority, source: input.source };
     changed = true;
   }
   return changed;
@@ -49,7 +50,7 @@ export function mergeTraits(
       meta: target.meta,
       incoming: { [key]: value },
       at: new Date(meta.at),
-      priority: meta.priority,
+      priorityOf: () => meta.priority,
       source: meta.source,
     };
     changed = applyTraits(one) || changed;

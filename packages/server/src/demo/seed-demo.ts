@@ -209,6 +209,7 @@ export async function seedDemo(input: {
     const events: HubEvent[] = calls.slice(start, start + 500).map(({ call, sourceId, channel }) =>
       normalizeEvent(call, receivedAt, {
         sourceId,
+        sourceName: sourceId === sources.crm.id ? sources.crm.name : null,
         channel,
         traitPriority: sourceId === sources.crm.id ? 10 : 0,
       }),

@@ -10,6 +10,16 @@ export const IdentityRules = z.object({
     .array(z.object({ type: z.string().min(1).max(80), value: z.string().min(1).max(256) }))
     .max(10_000)
     .default([]),
+  /**
+   * Per-trait source priority: `{ name: { crm: 10 } }` makes the source named "crm" win the
+   * `name` trait over sources of lower priority; other traits use each source's own priority.
+   */
+  traitPriority: z
+    .record(
+      z.string().min(1).max(200),
+      z.record(z.string().min(1).max(120), z.number().int().min(-100).max(100)),
+    )
+    .default({}),
 });
 export type IdentityRules = z.infer<typeof IdentityRules>;
 
@@ -19,6 +29,8 @@ const DEFAULT_MAX_OTHER = 5;
 export type CompiledRules = {
   maxFor(type: IdentifierType): number;
   isBlocked(identifier: Identifier): boolean;
+  /** The priority of `source` for `trait`: its per-trait override, or the source's own. */
+  traitPriority(trait: string, source: string | null, sourcePriority: number): number;
 };
 
 export function compileRules(rules: IdentityRules): CompiledRules {
@@ -28,6 +40,8 @@ export function compileRules(rules: IdentityRules): CompiledRules {
     maxFor: (type) =>
       type === 'userId' ? 1 : (rules.maxPerType[type] ?? DEFAULT_MAX[type] ?? DEFAULT_MAX_OTHER),
     isBlocked: (id) => blocked.has(`${id.type}\u0000${id.value}`),
+    traitPriority: (trait, source, sourcePriority) =>
+      (source !== null ? rules.traitPriority[trait]?.[source] : undefined) ?? sourcePriority,
   };
 }
 

@@ -119,6 +119,36 @@ describe('identity resolution', () => {
     expect(customer.traits).toMatchObject({ name: 'Dr. Karimi', plan: 'gold' });
   });
 
+  it('lets a per-trait source priority override the source priority for that trait only', async () => {
+    const crm = (
+      await hub.app.inject({
+        method: 'POST',
+        url: '/api/sources',
+        headers: { authorization: `Bearer ${ws.token}` },
+        payload: { name: 'erp', traitPriority: 10 },
+      })
+    ).json();
+    const rules = await hub.app.inject({
+      method: 'PUT',
+      url: '/api/identity-rules',
+      headers: { authorization: `Bearer ${ws.token}` },
+      payload: { traitPriority: { avatar: { website: 50 } } },
+    });
+    expect(rules.json().traitPriority).toEqual({ avatar: { website: 50 } });
+    await send(hub, ws.writeKey, 'identify', {
+      userId: 'per-trait',
+      traits: { name: 'web name', avatar: 'web.png' },
+      timestamp: '2026-01-01T00:00:00Z',
+    });
+    await send(hub, crm.writeKey, 'identify', {
+      userId: 'per-trait',
+      traits: { name: 'ERP name', avatar: 'erp.png' },
+      timestamp: '2026-02-01T00:00:00Z',
+    });
+    const customer = (await lookup('userId', 'per-trait')).json();
+    expect(customer.traits).toMatchObject({ name: 'ERP name', avatar: 'web.png' });
+  });
+
   it('answers unknown identifier types and invalid values with 400', async () => {
     expect((await lookup('shoeSize', '42')).json().error).toMatchObject({
       code: 'PSK_IDENTIFIER_INVALID',

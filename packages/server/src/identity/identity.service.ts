@@ -37,7 +37,7 @@ export async function setIdentityRules(
 export async function resolveBatch(
   tx: Tx,
   input: { workspaceId: string; events: { messageId: string; identifiers: Identifier[] }[] },
-): Promise<Resolution> {
+): Promise<{ resolution: Resolution; rules: CompiledRules }> {
   const { rules, known } = await loadProfiles(tx, input.workspaceId, input.events);
   const resolution = resolveIdentities({
     known,
@@ -46,7 +46,7 @@ export async function resolveBatch(
     newId: () => uuidv7(),
   });
   await persistResolution(tx, input.workspaceId, resolution);
-  return resolution;
+  return { resolution, rules };
 }
 
 /**

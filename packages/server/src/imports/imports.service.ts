@@ -19,7 +19,12 @@ export async function runImport(
 ): Promise<{ imported: number; duplicates: number }> {
   const receivedAt = new Date();
   const events = input.calls.map((call) =>
-    normalizeEvent(call, receivedAt, { sourceId: null, channel: 'import', traitPriority: 0 }),
+    normalizeEvent(call, receivedAt, {
+      sourceId: null,
+      sourceName: 'import',
+      channel: 'import',
+      traitPriority: 0,
+    }),
   );
   return db.inWorkspace(
     input.workspaceId,

@@ -157,6 +157,7 @@ export async function recordInteraction(
 ): Promise<Result<BatchOutcome, AppError>> {
   const source: EventSource = {
     sourceId: interaction.sourceId ?? null,
+    sourceName: interaction.channel,
     channel: interaction.channel,
     traitPriority: 0,
   };

@@ -35,9 +35,16 @@ export type HubEvent = {
   group: { groupId: string; traits: Record<string, unknown>; roles: string[] } | null;
   sourceId: string | null;
   traitPriority: number;
+  sourceName: string | null;
 };
 
-export type EventSource = { sourceId: string | null; channel: string; traitPriority: number };
+export type EventSource = {
+  sourceId: string | null;
+  /** The source's name: per-trait priorities name sources, and trait history shows it. */
+  sourceName: string | null;
+  channel: string;
+  traitPriority: number;
+};
 
 /**
  * Segment's clock-skew correction: the client's clock may be wrong, but the time between the
@@ -97,6 +104,7 @@ export function normalizeEvent(call: SegmentCall, receivedAt: Date, source: Even
         : null,
     sourceId: source.sourceId,
     traitPriority: source.traitPriority,
+    sourceName: source.sourceName,
   };
 }
 

@@ -35,7 +35,7 @@ export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]
   const fresh = await dropRepeats(tx, workspaceId, events);
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
-  const resolution = await resolveBatch(tx, { workspaceId, events: fresh });
+  const { resolution, rules } = await resolveBatch(tx, { workspaceId, events: fresh });
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
@@ -43,8 +43,8 @@ export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]
       customerId: resolution.customerIds[i]!,
       at: event.ts,
       traits: event.traits,
-      priority: event.traitPriority,
-      source: event.sourceId,
+      priorityOf: (trait: string) => rules.traitPriority(trait, event.sourceName, event.traitPriority),
+      source: event.sourceName,
     })),
   });
   for (const [i, event] of fresh.entries()) {

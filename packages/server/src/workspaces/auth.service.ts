@@ -6,7 +6,13 @@ import type { Database } from '../db/database.ts';
 import type { UserRole } from './workspaces.schema.ts';
 
 export type Principal = { workspaceId: string; userId: string; role: UserRole };
-export type SourceKey = { workspaceId: string; sourceId: string; channel: string; traitPriority: number };
+export type SourceKey = {
+  workspaceId: string;
+  sourceId: string;
+  sourceName: string;
+  channel: string;
+  traitPriority: number;
+};
 
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
@@ -48,8 +54,8 @@ export function createAuthenticator(db: Database) {
   });
   const writeKeys = cachedLookup<SourceKey>(async (hash) => {
     const rows = await db.asSystem((tx) =>
-      tx.query<{ workspace_id: string; id: string; channel: string; trait_priority: number }>(
-        'SELECT workspace_id, id, channel, trait_priority FROM sources WHERE write_key_hash = $1',
+      tx.query<{ workspace_id: string; id: string; name: string; channel: string; trait_priority: number }>(
+        'SELECT workspace_id, id, name, channel, trait_priority FROM sources WHERE write_key_hash = $1',
         [hash],
       ),
     );
@@ -58,6 +64,7 @@ export function createAuthenticator(db: Database) {
       ? {
           workspaceId: row.workspace_id,
           sourceId: row.id,
+          sourceName: row.name,
           channel: row.channel,
           traitPriority: row.trait_priority,
         }
