@@ -1,12 +1,11 @@
 // Shared by the benchmarks: a fresh database (server or PGlite), a hub on a real socket, figures.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { openDatabase, type OpenedDatabase } from '../packages/server/src/db/open-database.ts';
+import { createScratchDatabase } from '../packages/server/src/db/scratch-database.ts';
 
 export type BenchDb = {
   kind: 'postgres' | 'pglite';
@@ -23,31 +22,16 @@ export function arg(name: string, fallback: string): string {
 export async function freshDatabase(
   kind: 'postgres' | 'pglite',
   serverUrl: string,
-  name = `pishkhan_bench_${randomBytes(4).toString('hex')}`,
+  prefix = 'pishkhan_bench',
 ): Promise<BenchDb> {
   if (kind === 'pglite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'pishkhan-bench-'));
     const opened = await openDatabase({ dataDir: dir });
     return { kind, url: null, opened, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const opened = await openDatabase({ databaseUrl: url.toString() });
-  return {
-    kind,
-    url: url.toString(),
-    opened,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchDatabase(serverUrl, prefix);
+  const opened = await openDatabase({ databaseUrl: scratch.url });
+  return { kind, url: scratch.url, opened, drop: scratch.drop };
 }
 
 export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {

@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyTextLines } from '../packages/server/src/db/database.ts';
+import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -92,25 +94,7 @@ function load(
 }
 
 async function rawCopyRate(db: BenchDb): Promise<number> {
-  const columns = [
-    'workspace_id',
-    'id',
-    'message_id',
-    'customer_id',
-    'origin_customer_id',
-    'source_id',
-    'type',
-    'event',
-    'channel',
-    'ts',
-    'received_at',
-    'sent_at',
-    'user_id',
-    'anonymous_id',
-    'properties',
-    'context',
-    'integrations',
-  ];
+  const columns = EVENT_COLUMNS;
   const rows = await db.opened.db.asSystem((tx) =>
     tx.query<Record<string, unknown>>(`SELECT ${columns.join(',')} FROM events LIMIT $1`, [EVENTS]),
   );
@@ -123,13 +107,9 @@ async function rawCopyRate(db: BenchDb): Promise<number> {
     const client = new pg.Client({ connectionString: db.url! });
     await client.connect();
     for (let i = 0; i < matrix.length; i += BATCH) {
-      const text =
-        matrix
-          .slice(i, i + BATCH)
-          .map((row) => row.map(copyValue).join('\t'))
-          .join('\n') + '\n';
+      // Encoded by the hub's own COPY encoder, inside the timing, as the hub's COPY is.
       await pipeline(
-        Readable.from([text]),
+        Readable.from(copyTextLines(matrix.slice(i, i + BATCH))),
         client.query(copyFrom(`COPY bench_raw_events (${columns.join(',')}) FROM STDIN`)),
       );
     }
@@ -142,17 +122,6 @@ async function rawCopyRate(db: BenchDb): Promise<number> {
       );
   }
   return matrix.length / ((performance.now() - started) / 1000);
-}
-
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text =
-    value instanceof Date
-      ? value.toISOString()
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
-  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 }
 
 async function benchOne(kind: 'postgres' | 'pglite') {

@@ -161,7 +161,7 @@ async function insertInChunks(
 }
 
 /** COPY text in chunks of about 64 KB: one CopyData message per row would be one socket write per row. */
-function* copyTextLines(rows: unknown[][]): Generator<string> {
+export function* copyTextLines(rows: unknown[][]): Generator<string> {
   let chunk = '';
   for (const row of rows) {
     chunk += `${row.map(copyTextValue).join('\t')}\n`;

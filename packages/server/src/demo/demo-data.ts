@@ -1,17 +1,6 @@
 // Realistic demo data: "Bazaar-e Novin", a fictional Iranian retailer with shoppers, B2B and B2G
 // accounts and interactions on many channels. Deterministic (seeded) so every demo looks the same.
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const FIRST_NAMES = [
   'مریم',
   'علی',

@@ -3,12 +3,12 @@
 import { hash as argonHash } from '@node-rs/argon2';
 import cliProgress from 'cli-progress';
 import { uuidv7 } from '../core/ids.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import type { Database } from '../db/database.ts';
 import type { IngestPipeline } from '../ingest/ingest.service.ts';
 import { normalizeEvent, type HubEvent } from '../ingest/normalize-event.ts';
 import type { SegmentCall } from '../ingest/segment.schema.ts';
-import { createSource } from '../workspaces/workspaces.service.ts';
-import { createWorkspaceWithOwner } from '../workspaces/workspaces.service.ts';
+import { createSource, createWorkspaceWithOwner } from '../workspaces/workspaces.service.ts';
 import {
   CITIES,
   COMPANIES,
@@ -16,7 +16,6 @@ import {
   LAST_NAMES,
   LATIN_NAMES,
   PRODUCTS,
-  seededRandom,
   SUPPORT_TEXTS,
 } from './demo-data.ts';
 

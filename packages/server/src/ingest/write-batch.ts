@@ -10,7 +10,7 @@ import type { HubEvent } from './normalize-event.ts';
 /** Per event of the batch, in order: the customer it landed on, or that it repeated a stored messageId. */
 export type EventOutcome = { customerId: string; duplicate: false } | { customerId: null; duplicate: true };
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'workspace_id',
   'id',
   'message_id',

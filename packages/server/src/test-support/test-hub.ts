@@ -1,10 +1,10 @@
 // A real hub for tests: PGlite in memory, or — when TEST_DATABASE_URL names a server — a fresh
 // PostgreSQL database created for this test file and dropped afterwards.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { buildApp, type BuiltApp } from '../app.ts';
 import { createLogger } from '../core/logger.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
+import { createScratchDatabase } from '../db/scratch-database.ts';
 
 export type TestHub = BuiltApp & { database: OpenedDatabase; stop(): Promise<void> };
 
@@ -13,20 +13,9 @@ export async function startTestHub(): Promise<TestHub> {
   let dropDatabase: (() => Promise<void>) | null = null;
   let database: OpenedDatabase;
   if (serverUrl) {
-    const name = `pishkhan_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: url.toString() });
-    dropDatabase = async () => {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    };
+    const scratch = await createScratchDatabase(serverUrl, 'pishkhan_test');
+    database = await openDatabase({ databaseUrl: scratch.url });
+    dropDatabase = scratch.drop;
   } else {
     database = await openDatabase({ inMemory: true });
   }

@@ -2,19 +2,9 @@
 // scanning every basket, thresholds compared as integer fractions. Only for tiny data.
 import type { AssociationRule } from './association-rules.ts';
 
-export type Fraction = { numerator: number; denominator: number };
+export { seededRandom } from '../../core/seeded-random.ts';
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Fraction = { numerator: number; denominator: number };
 
 export function randomBaskets({
   random,
