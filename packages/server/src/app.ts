@@ -17,6 +17,7 @@ import { customerRoutes } from './customers/customers.routes.ts';
 import type { Database } from './db/database.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
+import { insightsRoutes } from './insights/insights.routes.ts';
 import { createIngestPipeline } from './ingest/ingest.service.ts';
 import { ingestRoutes } from './ingest/ingest.routes.ts';
 import { createAuthenticator } from './workspaces/auth.service.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: {
   await app.register(customerRoutes, { hub });
   await app.register(identityRoutes, { hub });
   await app.register(importRoutes, { hub });
+  await app.register(insightsRoutes, { hub });
   await app.ready();
 
   return {

@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   PSK_MERGE_NOT_LATEST: { status: 409, message: 'Undo the later merges of this customer first' },
   PSK_IDENTIFIER_INVALID: { status: 400, message: 'The identifier is not valid for its type' },
   PSK_CURSOR_INVALID: { status: 400, message: 'The cursor is not valid' },
+  PSK_INSIGHTS_NOT_ENOUGH_DATA: { status: 422, message: 'There is not enough history to fit this model' },
   PSK_IMPORT_ROWS_INVALID: {
     status: 400,
     message: 'Some rows of the import are not valid; nothing was imported',

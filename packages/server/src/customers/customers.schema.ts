@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerScores } from '../insights/insights.schema.ts';
 import { ACCOUNT_KINDS, ACCOUNT_TIERS, MEMBER_ROLES } from './accounts.service.ts';
 
 export const CustomerId = z.object({ id: z.string().uuid('must be a customer id (UUID)') });
@@ -25,6 +26,7 @@ export const CustomerReply = z.object({
   firstSeenAt: z.date().nullable(),
   lastSeenAt: z.date().nullable(),
   createdAt: z.date(),
+  scores: CustomerScores,
 });
 
 export const LookupQuery = z.object({

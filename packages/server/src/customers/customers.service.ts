@@ -4,6 +4,8 @@ import { appError, type AppError } from '../core/errors.ts';
 import { isIdentifierType, normalizeIdentifier, type Identifier } from '../core/identifiers.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { MergeDecision } from '../identity/resolve-identities.ts';
+import type { CustomerScores } from '../insights/insights.schema.ts';
+import { readCustomerScores } from '../insights/insights.service.ts';
 import { listCustomerAccounts, type CustomerAccount } from './accounts.service.ts';
 import { applyTraits, mergeTraits, type TraitMeta, type Traits } from './trait-conflicts.ts';
 
@@ -74,6 +76,8 @@ export type Customer = {
   firstSeenAt: Date | null;
   lastSeenAt: Date | null;
   createdAt: Date;
+  /** CLV figures from the workspace's latest fit (`POST /api/insights/clv/fit`), null before one. */
+  scores: CustomerScores;
 };
 
 export type CustomerOrRedirect = { customer: Customer } | { mergedInto: string };
@@ -107,6 +111,7 @@ export async function getCustomer(
       [input.workspaceId, row.id],
     );
     const accounts = await listCustomerAccounts(tx, { workspaceId: input.workspaceId, customerId: row.id });
+    const scores = await readCustomerScores(tx, { workspaceId: input.workspaceId, customerId: row.id });
     return ok({
       customer: {
         id: row.id,
@@ -118,6 +123,7 @@ export async function getCustomer(
         firstSeenAt: row.first_seen_at,
         lastSeenAt: row.last_seen_at,
         createdAt: row.created_at,
+        scores,
       },
     });
   });

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { principalOf, requireUser, ROLES } from '../api/auth.ts';
+import { sendError } from '../api/error-handler.ts';
+import type { Hub } from '../api/hub.ts';
+import {
+  ClvFitBody,
+  ClvFitReply,
+  RulesBody,
+  RulesReply,
+  SentimentBody,
+  SentimentReply,
+} from './insights.schema.ts';
+import { fitCustomerLifetimeValue, mineOrderRules, scoreSentiment } from './insights.service.ts';
+
+export const insightsRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
+  const analysts = requireUser(hub.auth, ROLES.readCustomers);
+  app.post('/api/insights/clv/fit', {
+    schema: {
+      tags: ['insights'],
+      summary: 'Fit BG/NBD + Gamma-Gamma on the workspace’s Order Completed events and score every customer',
+      body: ClvFitBody,
+      response: { 200: ClvFitReply },
+    },
+    preHandler: analysts,
+    handler: async (request, reply) => {
+      const result = await fitCustomerLifetimeValue(hub.db, {
+        workspaceId: principalOf(request).workspaceId,
+        ...request.body,
+      });
+      return result.isErr() ? sendError(reply, result.error) : result.value;
+    },
+  });
+  app.post('/api/insights/rules', {
+    schema: {
+      tags: ['insights'],
+      summary: 'Association rules (arules semantics, FP-growth) over all Order Completed baskets',
+      body: RulesBody,
+      response: { 200: RulesReply },
+    },
+    preHandler: analysts,
+    handler: async (request) =>
+      mineOrderRules(hub.db, { workspaceId: principalOf(request).workspaceId, ...request.body }),
+  });
+  app.post('/api/insights/sentiment', {
+    schema: {
+      tags: ['insights'],
+      summary: 'Sentiment of Persian and English texts (default model trained on SnappFood reviews)',
+      body: SentimentBody,
+      response: { 200: SentimentReply },
+    },
+    preHandler: analysts,
+    handler: async (request) => ({ results: scoreSentiment(request.body) }),
+  });
+};
