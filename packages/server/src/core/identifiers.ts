@@ -54,6 +54,7 @@ export function normalizeIdentifier(type: IdentifierType, raw: unknown): string 
     case 'twitter':
     case 'instagram':
     case 'telegram':
+    case 'bale':
       // Handles are case-insensitive on these networks; numeric ids pass through unchanged.
       return trimmed.replace(/^@/, '').toLowerCase();
     default:
