@@ -39,7 +39,7 @@ export const baleContractCase: ContractCase<TelegramConfig> = {
           from: {
             identifiers: [
               { type: 'bale', value: '1593068742' },
-              { type: 'bale', value: 'Maryam_H' },
+              { type: 'bale', value: 'maryam_h' },
             ],
             name: 'مریم حسینی',
           },

@@ -23,7 +23,7 @@ describe('the Bale adapter', () => {
       from: {
         identifiers: [
           { type: 'bale', value: '1111111' },
-          { type: 'bale', value: 'Ali_Rezaei' },
+          { type: 'bale', value: 'ali_rezaei' },
         ],
         name: 'Ali Rezaei',
       },
