@@ -1,6 +1,7 @@
 // Builds the hub's HTTP application; it does not listen (main.ts does, tests use inject()).
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -18,19 +19,28 @@ import type { Database } from './db/database.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { insightsRoutes } from './insights/insights.routes.ts';
+import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
+import { listeningRoutes } from './listening/listening.routes.ts';
 import { createIngestPipeline } from './ingest/ingest.service.ts';
 import { ingestRoutes } from './ingest/ingest.routes.ts';
+import { webhookRoutes } from './channels/webhooks.routes.ts';
+import { inboxRoutes } from './inbox/inbox.routes.ts';
+import { deskAdminRoutes } from './inbox/desk-admin.routes.ts';
+import { createServiceDesk, type ServiceDesk, type ServiceDeskOptions } from './inbox/service-desk.ts';
+import { realtimeRoutes } from './realtime/realtime.routes.ts';
+import { webchatRoutes } from './webchat/webchat.routes.ts';
 import { createAuthenticator } from './workspaces/auth.service.ts';
 import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 
 export const VERSION = '0.1.0';
 
-export type BuiltApp = { app: FastifyInstance; hub: Hub; close(): Promise<void> };
+export type BuiltApp = { app: FastifyInstance; hub: Hub; desk: ServiceDesk; close(): Promise<void> };
 
 export async function buildApp(options: {
   db: Database;
   logger: Logger;
   ingestFlushMs?: number;
+  desk?: ServiceDeskOptions;
 }): Promise<BuiltApp> {
   const metrics = createMetrics();
   const hub: Hub = {
@@ -124,13 +134,25 @@ export async function buildApp(options: {
   await app.register(identityRoutes, { hub });
   await app.register(importRoutes, { hub });
   await app.register(insightsRoutes, { hub });
+  await app.register(knowledgeRoutes, { hub });
+  await app.register(listeningRoutes, { hub });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });
+  const desk = await createServiceDesk(hub, options.desk);
+  await app.register(inboxRoutes, { hub, desk });
+  await app.register(deskAdminRoutes, { hub, desk });
+  await app.register(webhookRoutes, { hub, desk });
+  await app.register(realtimeRoutes, { hub, desk });
+  await app.register(webchatRoutes, { hub, desk });
   await app.ready();
+  desk.jobs.start();
 
   return {
     app: base,
     hub,
+    desk,
     async close() {
       await app.close();
+      await desk.close();
       await hub.ingest.close();
     },
   };

@@ -4,12 +4,14 @@
 //   npm run import -- customers|events <file.csv>   import into a running hub (PISHKHAN_URL, PISHKHAN_TOKEN)
 import 'dotenv/config';
 import { buildApp } from './app.ts';
+import { startSmtpListener } from './channels/email/smtp-listener.ts';
 import { loadConfig } from './core/config.ts';
 import { AppErrorException } from './core/errors.ts';
 import { createLogger } from './core/logger.ts';
 import { openDatabase } from './db/open-database.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed-demo.ts';
 import { importFile } from './imports/import-cli.ts';
+import { acceptInboundMail, acceptsMailFor } from './inbox/mail-intake.ts';
 
 async function start(withDemo: boolean): Promise<void> {
   const config = loadConfig();
@@ -34,11 +36,26 @@ async function start(withDemo: boolean): Promise<void> {
     );
     logger.info(`demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password} (POST /api/signin)`);
   }
+  // SMTP_PORT turns on the built-in inbound mail server (mail to e-mail inboxes' addresses).
+  const smtp = config.SMTP_PORT
+    ? await startSmtpListener({
+        port: config.SMTP_PORT,
+        host: config.HOST,
+        maxSizeBytes: 25 * 1024 * 1024,
+        acceptsRecipient: (address) => acceptsMailFor(built.desk, address),
+        onMessage: async (raw, envelope) => {
+          await acceptInboundMail(built.desk, { raw, envelope });
+        },
+        onError: (error) => logger.debug({ err: error }, 'SMTP connection error'),
+      })
+    : null;
+  if (smtp) logger.info(`SMTP listener on port ${smtp.port}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing queued events and closing the database`);
+    await smtp?.close();
     await built.close();
     await opened.close();
     process.exit(0);

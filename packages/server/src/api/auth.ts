@@ -19,6 +19,18 @@ export const ROLES = {
   manageAccounts: ['owner', 'admin', 'supervisor', 'seller'],
   undoMerges: ['owner', 'admin', 'supervisor'],
   anyone: ['owner', 'admin', 'agent', 'supervisor', 'marketer', 'seller', 'analyst', 'partner'],
+  /** Answer customers and change conversations (status, assignment, transfers). */
+  serviceDesk: ['owner', 'admin', 'agent', 'supervisor', 'seller'],
+  /** Configure the service desk: teams, routing rules, SLA policies, settings. */
+  manageDesk: ['owner', 'admin', 'supervisor'],
+  /** Read and search the knowledge base, ask the answer bot. */
+  readKnowledge: ['owner', 'admin', 'agent', 'supervisor', 'marketer', 'seller', 'analyst'],
+  /** Write, publish and delete knowledge base articles. */
+  manageKnowledge: ['owner', 'admin', 'supervisor', 'agent'],
+  /** Read brand mentions and spike alerts. */
+  readListening: ['owner', 'admin', 'supervisor', 'marketer', 'analyst'],
+  /** Send mentions (a listening connector's token) and set brand keywords. */
+  manageListening: ['owner', 'admin', 'marketer'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export function requireUser(auth: Authenticator, roles: readonly UserRole[]) {

@@ -1,0 +1,205 @@
+// Fan-out latency: from a signed inbound webhook to the assigned agent's open WebSocket, with
+// 500 agents connected and 200 inbound messages a second. The path measured is the whole one:
+// HTTP → signature → raw request + job in one transaction → worker → identity resolution and
+// timeline event → conversation, routing, message, feed row → socket. Baseline in the same run:
+// a bare push through the same server and the same sockets (the in-process feed bus), no database.
+//   npx tsx bench/fanout.bench.ts [--db=pglite|postgres] [--agents=500] [--rate=200] [--seconds=10] [--customers=1000]
+import { writeFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { uuidv7 } from '../packages/server/src/core/ids.ts';
+import { createApiToken } from '../packages/server/src/workspaces/workspaces.service.ts';
+import { sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
+import { buildApp } from '../packages/server/src/app.ts';
+import { createLogger } from '../packages/server/src/core/logger.ts';
+import { arg, fmt, freshDatabase, percentile } from './bench-support.ts';
+
+const DB = arg('db', 'pglite') as 'pglite' | 'postgres';
+const AGENTS = Number(arg('agents', '500'));
+const RATE = Number(arg('rate', '200'));
+const SECONDS = Number(arg('seconds', '10'));
+const CUSTOMERS = Number(arg('customers', '1000'));
+const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const SECRET = 'bench-secret-123456';
+
+type Frame = { type: string; payload?: { body?: string; seq?: number } };
+
+async function main(): Promise<void> {
+  const db = await freshDatabase(DB, SERVER, 'pishkhan_bench_fanout');
+  const built = await buildApp({
+    db: db.opened.db,
+    logger: createLogger('warn'),
+    ingestFlushMs: 2,
+    desk: { jobPollMs: 100, jobConcurrency: Number(arg('concurrency', '16')) },
+  });
+  built.desk.registerAdapter(testAdapter('api'));
+  const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const post = async (url: string, body: unknown, token?: string) => {
+    const r = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const owner = (await post('/api/signup', {
+    email: 'owner@bench.example',
+    password: 'a-long-Passw0rd!',
+    workspace: 'bench',
+  })) as {
+    token: string;
+    workspaceId: string;
+  };
+  const week = Object.fromEntries(
+    ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
+  );
+  await fetch(`${base}/api/desk/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+    body: JSON.stringify({ week, officialHolidays: false }),
+  });
+  const inbox = (await post(
+    '/api/inboxes',
+    { channel: 'api', name: 'bench', config: { secret: SECRET, peerUrl: 'http://127.0.0.1:9' } },
+    owner.token,
+  )) as {
+    id: string;
+  };
+
+  // Agents are made directly (argon2 for 500 sign-ups would dominate the set-up), each with a token.
+  const agents: { id: string; token: string }[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const id = uuidv7();
+    await db.opened.db.asSystem((tx) =>
+      tx.query(`INSERT INTO users (workspace_id, id, email, name, role) VALUES ($1, $2, $3, $4, 'agent')`, [
+        owner.workspaceId,
+        id,
+        `agent${i}@bench.example`,
+        `Agent ${i}`,
+      ]),
+    );
+    await db.opened.db.asSystem((tx) =>
+      tx.query(`INSERT INTO agent_settings (workspace_id, user_id, capacity) VALUES ($1, $2, 100000)`, [
+        owner.workspaceId,
+        id,
+      ]),
+    );
+    const token = await createApiToken(db.opened.db, {
+      workspaceId: owner.workspaceId,
+      userId: id,
+      name: 'bench',
+    });
+    agents.push({ id, token: token.token });
+  }
+
+  const sentAt = new Map<number, number>();
+  const fanout: number[] = [];
+  const baselineSent = new Map<number, number>();
+  const baseline: number[] = [];
+  const wsBase = base.replace('http', 'ws');
+  const sockets = await Promise.all(
+    agents.map(
+      (agent) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`${wsBase}/api/realtime?token=${agent.token}`);
+          socket.on('message', (data) => {
+            const frame = JSON.parse(String(data)) as Frame;
+            if (frame.type === 'ready') resolve(socket);
+            else if (frame.type === 'message.created' && frame.payload?.body?.startsWith('bench ')) {
+              const seq = Number(frame.payload.body.slice(6));
+              const t0 = sentAt.get(seq);
+              if (t0 !== undefined) {
+                fanout.push(performance.now() - t0);
+                sentAt.delete(seq);
+              }
+            } else if (frame.type === 'typing' && typeof frame.payload?.seq === 'number') {
+              const t0 = baselineSent.get(frame.payload.seq);
+              if (t0 !== undefined) {
+                baseline.push(performance.now() - t0);
+                baselineSent.delete(frame.payload.seq);
+              }
+            }
+          });
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  console.log(
+    `${AGENTS} agent sockets open; ${DB}; ${RATE} msg/s for ${SECONDS} s from ${CUSTOMERS} customers`,
+  );
+
+  // Baseline: the same sockets, a push per message to one agent, nothing stored.
+  const total = RATE * SECONDS;
+  await openLoop(RATE, Math.min(total, RATE * 5), (seq) => {
+    baselineSent.set(seq, performance.now());
+    built.desk.bus.publish([
+      { workspaceId: owner.workspaceId, userId: agents[seq % AGENTS]!.id, type: 'typing', payload: { seq } },
+    ]);
+  });
+  await new Promise((r) => setTimeout(r, 500));
+
+  // Warm-up (first conversations, JIT), not measured.
+  for (let i = 0; i < 20; i++) await webhook(base, inbox.id, -1 - i, i % CUSTOMERS);
+  await new Promise((r) => setTimeout(r, 1000));
+  fanout.length = 0;
+  sentAt.clear();
+
+  const acks: number[] = [];
+  const started = performance.now();
+  await openLoop(RATE, total, (seq) => {
+    sentAt.set(seq, performance.now());
+    const t0 = performance.now();
+    void webhook(base, inbox.id, seq, seq % CUSTOMERS).then(() => acks.push(performance.now() - t0));
+  });
+  const sendSeconds = (performance.now() - started) / 1000;
+  const deadline = performance.now() + 30_000;
+  while (fanout.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+  const lines = [
+    `fan-out, ${DB}, ${AGENTS} agent sockets, ${RATE} inbound msg/s offered for ${SECONDS} s (${fmt(total / sendSeconds)} msg/s achieved), ${CUSTOMERS} customers`,
+    `delivered to the assigned agent: ${fanout.length} / ${total}`,
+    `webhook → agent socket: p50 ${fmt(percentile(fanout, 50), 1)} ms, p95 ${fmt(percentile(fanout, 95), 1)} ms, p99 ${fmt(percentile(fanout, 99), 1)} ms, max ${fmt(Math.max(...fanout), 1)} ms`,
+    `webhook acknowledged (HTTP 200): p50 ${fmt(percentile(acks, 50), 1)} ms, p99 ${fmt(percentile(acks, 99), 1)} ms`,
+    `baseline (bare push through the same server and sockets): p50 ${fmt(percentile(baseline, 50), 2)} ms, p99 ${fmt(percentile(baseline, 99), 2)} ms`,
+    `ratio p99 fan-out / p99 baseline: ${fmt(percentile(fanout, 99) / percentile(baseline, 99), 1)}`,
+  ];
+  console.log(lines.join('\n'));
+  writeFileSync(new URL(`./results/fanout-${DB}-${RATE}.txt`, import.meta.url), `${lines.join('\n')}\n`);
+  for (const s of sockets) s.close();
+  await built.close();
+  await db.opened.close();
+  await db.drop();
+}
+
+async function webhook(base: string, inboxId: string, seq: number, customer: number): Promise<void> {
+  const body = JSON.stringify({
+    messages: [
+      {
+        id: `bench-${seq}`,
+        from: [{ type: 'email', value: `customer${customer}@bench.example` }],
+        text: `bench ${seq}`,
+      },
+    ],
+  });
+  const r = await fetch(`${base}/api/webhooks/${inboxId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-test-signature': sign(SECRET, body) },
+    body,
+  });
+  await r.arrayBuffer();
+}
+
+/** Offers `count` calls at `rate` a second, on schedule whatever the previous ones do (open loop). */
+async function openLoop(rate: number, count: number, fire: (seq: number) => void): Promise<void> {
+  const start = performance.now();
+  for (let seq = 0; seq < count; seq++) {
+    const due = start + (seq * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    fire(seq);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

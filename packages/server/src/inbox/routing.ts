@@ -1,0 +1,208 @@
+// Who takes a new conversation: a key account's manager first, then the first matching routing
+// rule (channel, language, tier, segment, keywords, traits), then automatic assignment inside
+// the chosen team — round-robin or by spare capacity, only while the desk is open.
+import { z } from 'zod';
+import { ACCOUNT_TIERS, listCustomerAccounts } from '../customers/accounts.service.ts';
+import { normalizePersian } from '../core/persian-text.ts';
+import type { Tx } from '../db/database.ts';
+import { isOpenAt } from './business-hours.ts';
+import type { DeskSettings } from './desk-settings.ts';
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const RoutingConditions = z.object({
+  channels: z.array(z.string().max(40)).max(20).optional(),
+  inboxIds: z.array(z.string().uuid()).max(50).optional(),
+  languages: z.array(z.string().max(10)).max(20).optional(),
+  tiers: z.array(z.enum(ACCOUNT_TIERS)).max(3).optional(),
+  /** Matched against the customer's `segments` trait (segment keys). */
+  segments: z.array(z.string().max(120)).max(50).optional(),
+  /** Any of these words in the first message (Persian-normalised). */
+  keywords: z.array(z.string().min(1).max(120)).max(100).optional(),
+  traits: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type RoutingConditions = z.infer<typeof RoutingConditions>;
+
+export const RoutingActions = z.object({
+  teamId: z.string().uuid().optional(),
+  assigneeId: z.string().uuid().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  labels: z.array(z.string().min(1).max(60)).max(20).optional(),
+});
+export type RoutingActions = z.infer<typeof RoutingActions>;
+
+export type RoutingInput = {
+  workspaceId: string;
+  customerId: string;
+  channel: string;
+  inboxId: string;
+  text: string;
+  language: string;
+  settings: DeskSettings;
+  now: Date;
+};
+
+export type RoutingDecision = {
+  assigneeId: string | null;
+  teamId: string | null;
+  priority: Priority;
+  labels: string[];
+  tiers: string[];
+  reason: 'key_account' | 'rule' | 'auto' | 'queued';
+  ruleId: string | null;
+};
+
+/** Persian text (Arabic script) or not: enough to route to a Persian- or English-speaking team. */
+export function detectLanguage(text: string): string {
+  const arabicScript = (text.match(/[\u0600-\u06FF]/g) ?? []).length;
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  return arabicScript > 0 && arabicScript >= latin / 2 ? 'fa' : latin > 0 ? 'en' : 'fa';
+}
+
+export function matchesConditions(
+  c: RoutingConditions,
+  facts: {
+    channel: string;
+    inboxId: string;
+    language: string;
+    tiers: string[];
+    traits: Record<string, unknown>;
+    text: string;
+  },
+): boolean {
+  if (c.channels?.length && !c.channels.includes(facts.channel)) return false;
+  if (c.inboxIds?.length && !c.inboxIds.includes(facts.inboxId)) return false;
+  if (c.languages?.length && !c.languages.includes(facts.language)) return false;
+  if (c.tiers?.length && !c.tiers.some((t) => facts.tiers.includes(t))) return false;
+  if (c.segments?.length) {
+    const segments = Array.isArray(facts.traits.segments) ? facts.traits.segments.map(String) : [];
+    if (!c.segments.some((s) => segments.includes(s))) return false;
+  }
+  if (c.keywords?.length) {
+    const text = ` ${normalizePersian(facts.text)} `;
+    if (!c.keywords.some((k) => text.includes(normalizePersian(k)))) return false;
+  }
+  for (const [key, value] of Object.entries(c.traits ?? {})) if (facts.traits[key] !== value) return false;
+  return true;
+}
+
+export async function routeConversation(tx: Tx, input: RoutingInput): Promise<RoutingDecision> {
+  const { workspaceId } = input;
+  const accounts = await listCustomerAccounts(tx, { workspaceId, customerId: input.customerId });
+  const tiers = [...new Set(accounts.map((a) => a.tier))];
+  const [customer] = await tx.query<{ traits: Record<string, unknown> }>(
+    `SELECT traits FROM customers WHERE workspace_id = $1 AND id = $2`,
+    [workspaceId, input.customerId],
+  );
+  const rules = await tx.query<{ id: string; conditions: unknown; actions: unknown }>(
+    `SELECT id, conditions, actions FROM routing_rules WHERE workspace_id = $1 AND enabled ORDER BY position, created_at`,
+    [workspaceId],
+  );
+  const facts = { ...input, tiers, traits: customer?.traits ?? {} };
+  let rule: { id: string; actions: RoutingActions } | null = null;
+  for (const r of rules) {
+    const conditions = RoutingConditions.safeParse(r.conditions);
+    const actions = RoutingActions.safeParse(r.actions);
+    if (conditions.success && actions.success && matchesConditions(conditions.data, facts)) {
+      rule = { id: r.id, actions: actions.data };
+      break;
+    }
+  }
+  const base = {
+    teamId: rule?.actions.teamId ?? null,
+    priority: rule?.actions.priority ?? (tiers.includes('key') ? 'high' : 'normal'),
+    labels: rule?.actions.labels ?? [],
+    tiers,
+    ruleId: rule?.id ?? null,
+  } satisfies Partial<RoutingDecision>;
+
+  // A key account's messages go to its account manager first, whenever they take conversations.
+  const manager = accounts.find((a) => a.tier === 'key' && a.ownerUserId)?.ownerUserId ?? null;
+  if (manager && (await isAvailable(tx, workspaceId, manager)))
+    return { ...base, assigneeId: manager, reason: 'key_account' };
+  if (rule?.actions.assigneeId) return { ...base, assigneeId: rule.actions.assigneeId, reason: 'rule' };
+  if (!input.settings.autoAssign || !isOpenAt(input.settings, input.now))
+    return { ...base, assigneeId: null, reason: 'queued' };
+  const agent = await pickAgent(tx, {
+    workspaceId,
+    teamId: base.teamId,
+    mode: input.settings.assignment,
+    language: input.language,
+  });
+  return { ...base, assigneeId: agent, reason: agent ? 'auto' : 'queued' };
+}
+
+async function isAvailable(tx: Tx, workspaceId: string, userId: string): Promise<boolean> {
+  const [row] = await tx.query<{ available: boolean }>(
+    `SELECT coalesce(s.available, true) AS available FROM users u
+     LEFT JOIN agent_settings s ON s.workspace_id = u.workspace_id AND s.user_id = u.id
+     WHERE u.workspace_id = $1 AND u.id = $2`,
+    [workspaceId, userId],
+  );
+  return row?.available ?? false;
+}
+
+/**
+ * The agent with room for one more conversation: the one assigned longest ago (round-robin), or
+ * the one with the most spare capacity (capacity). Agents who list languages get only those.
+ */
+export async function pickAgent(
+  tx: Tx,
+  input: { workspaceId: string; teamId: string | null; mode: DeskSettings['assignment']; language: string },
+): Promise<string | null> {
+  const eligible = `s.workspace_id = $1 AND s.available AND s.capacity > 0
+       AND (cardinality(s.languages) = 0 OR $3 = ANY(s.languages))
+       AND CASE WHEN $2::uuid IS NULL THEN u.role IN ('agent', 'supervisor')
+                ELSE EXISTS (SELECT 1 FROM team_members m WHERE m.workspace_id = s.workspace_id AND m.team_id = $2::uuid AND m.user_id = s.user_id) END`;
+  const params = [input.workspaceId, input.teamId, input.language];
+  // Every agent has a settings row (defaults), so candidates can be locked row by row below.
+  await tx.query(
+    `INSERT INTO agent_settings (workspace_id, user_id)
+     SELECT u.workspace_id, u.id FROM users u
+     WHERE u.workspace_id = $1 AND u.role IN ('agent', 'supervisor', 'admin', 'owner')
+       AND NOT EXISTS (SELECT 1 FROM agent_settings s WHERE s.workspace_id = u.workspace_id AND s.user_id = u.id)
+     ON CONFLICT DO NOTHING`,
+    [input.workspaceId],
+  );
+  let row: { id: string } | undefined;
+  if (input.mode === 'round_robin') {
+    // In turn: the agent assigned longest ago with room. Row locks with SKIP LOCKED let
+    // conversations arriving together take the next agents in line instead of waiting.
+    const candidates = await tx.query<{ id: string; cap: number }>(
+      `SELECT s.user_id AS id, s.capacity AS cap FROM agent_settings s JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
+       WHERE ${eligible} ORDER BY s.last_assigned_at NULLS FIRST, s.user_id LIMIT 20 FOR UPDATE OF s SKIP LOCKED`,
+      params,
+    );
+    for (const c of candidates) {
+      const [load] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND resolved_at IS NULL AND merged_into IS NULL`,
+        [input.workspaceId, c.id],
+      );
+      if ((load?.n ?? 0) < c.cap) {
+        row = c;
+        break;
+      }
+    }
+  } else {
+    // By spare capacity: every candidate's load is compared, so assignments take turns (one lock).
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('assign:' || $1::text))`, [input.workspaceId]);
+    const candidates = await tx.query<{ id: string; cap: number; load: number }>(
+      `SELECT s.user_id AS id, s.capacity AS cap,
+         (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = s.workspace_id AND c.assignee_id = s.user_id
+            AND c.resolved_at IS NULL AND c.merged_into IS NULL) AS load
+       FROM agent_settings s JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.user_id
+       WHERE ${eligible} ORDER BY s.last_assigned_at NULLS FIRST, s.user_id`,
+      params,
+    );
+    // The lowest load ratio; ties go to the one assigned longest ago (the sort is stable).
+    row = candidates.filter((c) => c.load < c.cap).sort((a, b) => a.load / a.cap - b.load / b.cap)[0];
+  }
+  if (!row) return null;
+  await tx.query(
+    `INSERT INTO agent_settings (workspace_id, user_id, last_assigned_at) VALUES ($1, $2, clock_timestamp())
+     ON CONFLICT (workspace_id, user_id) DO UPDATE SET last_assigned_at = clock_timestamp()`,
+    [input.workspaceId, row.id],
+  );
+  return row.id;
+}

@@ -1,0 +1,102 @@
+// The agents' live socket: GET /api/realtime (WebSocket) with the user's token (`?token=` —
+// browsers cannot set headers on a WebSocket — or the Authorization header) and, on reconnect,
+// `?since=<id of the last item seen>`. The socket listens before it replays, so nothing
+// published during the replay is lost; ids already sent are not sent twice.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Hub } from '../api/hub.ts';
+import type { ServiceDesk } from '../inbox/service-desk.ts';
+import { readFeedSince, type FeedItem, type Signal } from './feed.ts';
+
+const Query = z.object({
+  token: z.string().max(400).optional(),
+  since: z.string().uuid().optional(),
+});
+
+const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('typing'), conversationId: z.string().uuid(), on: z.boolean().default(true) }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+/** The socket close code for a refused token (4000–4999 are the application's). */
+export const CLOSE_UNAUTHORIZED = 4401;
+
+export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk }> = async (
+  app,
+  { hub, desk },
+) => {
+  app.get(
+    '/api/realtime',
+    {
+      websocket: true,
+      schema: {
+        tags: ['service desk'],
+        summary:
+          'WebSocket: new messages, assignments, notifications, SLA warnings, typing; reconnect with ?since=<last id> to receive what was missed',
+        querystring: Query,
+      },
+    },
+    async (socket, request) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const token = request.query.token ?? bearer;
+      const principal = token ? await hub.auth.userFromToken(token) : null;
+      if (!principal) {
+        socket.close(CLOSE_UNAUTHORIZED, 'invalid or missing token');
+        return;
+      }
+      const { workspaceId, userId } = principal;
+      const sent = new Set<string>();
+      const remember = (id: string) => {
+        sent.add(id);
+        if (sent.size > 5_000) sent.delete(sent.values().next().value!);
+      };
+      const send = (item: FeedItem | Signal) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if ('id' in item) {
+          if (sent.has(item.id)) return;
+          remember(item.id);
+          socket.send(JSON.stringify({ id: item.id, type: item.type, payload: item.payload, at: item.at }));
+        } else if (item.payload.userId !== userId) {
+          socket.send(JSON.stringify({ type: item.type, payload: item.payload }));
+        }
+      };
+      let pending: (FeedItem | Signal)[] | null = [];
+      const unsubscribe = desk.bus.subscribe(workspaceId, userId, (item) =>
+        pending ? pending.push(item) : send(item),
+      );
+      socket.on('close', unsubscribe);
+      socket.on('message', (data) => {
+        let parsed;
+        try {
+          parsed = ClientMessage.safeParse(JSON.parse(String(data)));
+        } catch {
+          parsed = null;
+        }
+        if (!parsed?.success) return;
+        const message = parsed.data;
+        if (message.type === 'ping') {
+          socket.send(JSON.stringify({ type: 'pong' }));
+          return;
+        }
+        const payload = { conversationId: message.conversationId, userId, on: message.on };
+        // Other agents see it; so does the customer's web chat (visitors listen apart, per conversation).
+        desk.bus.publish([
+          { workspaceId, userId: null, type: 'typing', payload },
+          { workspaceId: `webchat:${workspaceId}`, userId: message.conversationId, type: 'typing', payload },
+        ]);
+      });
+      try {
+        if (request.query.since) {
+          for (const item of await readFeedSince(hub.db, { workspaceId, userId, since: request.query.since }))
+            send(item);
+        }
+      } catch (error) {
+        hub.logger.error({ err: error }, 'realtime replay failed');
+      }
+      const buffered = pending;
+      pending = null;
+      for (const item of buffered) send(item);
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'ready' }));
+    },
+  );
+};

@@ -1,0 +1,167 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startDeskHub, waitFor } from '../inbox/testing/desk-test-hub.ts';
+import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
+
+type Json = Record<string, unknown>;
+const ALWAYS_OPEN = Object.fromEntries(
+  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
+);
+
+describe('web chat widget in a real browser', () => {
+  let hub: TestHub;
+  let base: string;
+  let page: Server;
+  let pageUrl: string;
+  let browser: Browser;
+  let ws: Awaited<ReturnType<typeof newWorkspace>>;
+  let inbox: { id: string; widgetScript: string };
+  const auth = () => ({ authorization: `Bearer ${ws.token}` });
+
+  beforeAll(async () => {
+    hub = await startDeskHub();
+    await hub.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
+    ws = await newWorkspace(hub);
+    await hub.app.inject({
+      method: 'PATCH',
+      url: '/api/desk/settings',
+      headers: auth(),
+      payload: { week: ALWAYS_OPEN, officialHolidays: false },
+    });
+    const created = await hub.app.inject({
+      method: 'POST',
+      url: '/api/inboxes',
+      headers: { ...auth(), host: base.replace('http://', '') },
+      payload: { channel: 'webchat', name: 'Site chat', config: { title: 'پشتیبانی فروشگاه', lang: 'fa' } },
+    });
+    expect(created.statusCode).toBe(200);
+    inbox = created.json() as { id: string; widgetScript: string };
+    expect(inbox.widgetScript).toContain(`data-inbox="${inbox.id}"`);
+    // Another site embeds the chat with the one script tag.
+    page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html lang="fa" dir="rtl"><body><h1>فروشگاه</h1>${inbox.widgetScript}</body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => page.close(() => resolve()));
+    await hub.stop();
+  });
+
+  it('identifies the visitor before the chat, relays messages and typing both ways, right to left', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('form.pre input[name=name]').fill('مریم');
+    await widget.locator('form.pre input[name=email]').fill('maryam@example.com');
+    await widget.locator('form.pre button').click();
+    await widget.locator('form.c input[name=text]').waitFor({ state: 'visible' });
+    expect(await widget.locator('.w').getAttribute('dir')).toBe('rtl');
+    await widget.locator('form.c input[name=text]').fill('سلام، سفارش ۱۰۴۲ کجاست؟');
+    await widget.locator('form.c button').click();
+
+    const [conversation] = await waitFor(async () => {
+      const list = (
+        (await get(hub, ws.token, `/api/conversations?inboxId=${inbox.id}`)).json() as {
+          conversations: Json[];
+        }
+      ).conversations;
+      return list.length > 0 && list;
+    });
+    const customer = (await get(hub, ws.token, `/api/customers/${conversation!.customerId}`)).json() as {
+      identities: Json[];
+      traits: Json;
+    };
+    expect(customer.identities).toEqual(
+      expect.arrayContaining([{ type: 'email', value: 'maryam@example.com' }]),
+    );
+    expect(customer.traits.name).toBe('مریم');
+
+    // The agent types (over the agents' socket) and the visitor sees it.
+    const agent = new WebSocket(`${base.replace('http', 'ws')}/api/realtime?token=${ws.token}`);
+    const agentFrames: Json[] = [];
+    agent.on('message', (d) => agentFrames.push(JSON.parse(String(d)) as Json));
+    await waitFor(async () => agentFrames.some((f) => f.type === 'ready'));
+    agent.send(JSON.stringify({ type: 'typing', conversationId: conversation!.id, on: true }));
+    await widget.locator('.n', { hasText: 'در حال نوشتن' }).waitFor();
+
+    // The visitor types and the agent sees it.
+    await widget.locator('form.c input[name=text]').pressSequentially('ممنون');
+    await waitFor(async () =>
+      agentFrames.find((f) => f.type === 'typing' && (f.payload as Json).visitor === true),
+    );
+
+    await hub.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conversation!.id}/messages`,
+      headers: auth(),
+      payload: { body: 'سلام مریم، امروز ارسال می‌شود.' },
+    });
+    await widget.locator('.x.a', { hasText: 'امروز ارسال می‌شود' }).waitFor();
+    const messages = (
+      (await get(hub, ws.token, `/api/conversations/${conversation!.id}/messages`)).json() as {
+        messages: Json[];
+      }
+    ).messages;
+    await waitFor(async () => {
+      const m = (
+        (await get(hub, ws.token, `/api/conversations/${conversation!.id}/messages`)).json() as {
+          messages: Json[];
+        }
+      ).messages;
+      return m.find((x) => x.direction === 'outbound' && x.status === 'sent');
+    });
+    expect(messages[0]).toMatchObject({ direction: 'inbound', body: 'سلام، سفارش ۱۰۴۲ کجاست؟' });
+
+    // A returning visitor (reload) sees the conversation again.
+    await tab.reload();
+    await widget.locator('button.l').click();
+    await widget.locator('.x.a', { hasText: 'امروز ارسال می‌شود' }).waitFor();
+    expect(await widget.locator('.x.v').count()).toBe(1);
+    agent.close();
+    await tab.close();
+  });
+
+  it('asks for an e-mail when nobody is online', async () => {
+    await hub.app.inject({
+      method: 'PATCH',
+      url: '/api/desk/settings',
+      headers: auth(),
+      payload: { week: { sat: [], sun: [], mon: [], tue: [], wed: [], thu: [], fri: [] } },
+    });
+    const session = await hub.app.inject({
+      method: 'POST',
+      url: `/webchat/${inbox.id}/session`,
+      payload: {},
+    });
+    expect(session.json()).toMatchObject({ online: false });
+    const tab = await browser.newPage();
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('.off').waitFor({ state: 'visible' });
+    await widget.locator('form.pre button').click();
+    await widget.locator('.n', { hasText: 'ایمیل لازم است' }).waitFor();
+    await tab.close();
+    const bad = await hub.app.inject({
+      method: 'POST',
+      url: `/webchat/${inbox.id}/session`,
+      payload: { email: 'not-an-email' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
