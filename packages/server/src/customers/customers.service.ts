@@ -29,8 +29,12 @@ export async function updateProfiles(
   if (needTraits.size === 0) return;
   const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
     // Per-id probes (LATERAL) so a fast-growing table's stale statistics cannot pick a scan.
+    // FOR SHARE waits for an ingest transaction still committing a change to the same profile
+    // (it released the identity lock early) and then reads its version: no lost update.
     `SELECT p.id, p.traits, p.trait_meta FROM unnest($2::uuid[]) AS c(id)
-     CROSS JOIN LATERAL (SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id) p`,
+     CROSS JOIN LATERAL (
+       SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id FOR SHARE
+     ) p`,
     [input.workspaceId, [...needTraits]],
   );
   const profiles = new Map(rows.map((r) => [r.id, { traits: r.traits, meta: r.trait_meta, changed: false }]));

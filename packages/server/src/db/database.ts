@@ -14,19 +14,31 @@ export type Tx = {
   query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
   /** Bulk append: COPY on a server, multi-row INSERT on PGlite (which has no client COPY stream). */
   appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
+  /**
+   * In a `releasable` exclusive transaction: the identity work is written, so the next exclusive
+   * transaction of the workspace may start while this one appends its events and commits. A
+   * no-op elsewhere (and on PGlite, which runs one transaction at a time anyway).
+   */
+  releaseExclusive(): Promise<void>;
+  /**
+   * In an exclusive transaction: waits until every released transaction of the workspace has
+   * committed, so a statement that rewrites their rows (a merge moving events) sees them.
+   */
+  awaitReleased(): Promise<void>;
 };
 
 export type Database = {
   kind: 'pglite' | 'postgres';
   /**
    * A transaction scoped to one workspace (row-level security). `exclusive` also takes the
-   * workspace's transaction-level advisory lock as it opens, so exclusive transactions of one
-   * workspace run one at a time across processes (identity resolution needs that).
+   * workspace's advisory lock as it opens, so exclusive transactions of one workspace run one at
+   * a time across processes (identity resolution needs that). A `releasable` one may hand the
+   * lock on before it commits (`Tx.releaseExclusive`); the others wait for those to commit.
    */
   inWorkspace<T>(
     workspaceId: string,
     fn: (tx: Tx) => Promise<T>,
-    options?: { exclusive?: boolean },
+    options?: { exclusive?: boolean; releasable?: boolean },
   ): Promise<T>;
   asSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script (migrations). */
@@ -36,7 +48,14 @@ export type Database = {
 
 const COPY_THRESHOLD = 200;
 
+// Two locks per workspace. The identity lock orders exclusive transactions; a session lock, so a
+// releasable transaction can let go of it before committing. The writing lock is held shared
+// by released transactions until they commit, and exclusively by whoever must see their rows.
 const LOCK_WORKSPACE = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
+const LOCK_IDENTITY = 'SELECT pg_advisory_lock(hashtext($1::text))';
+const UNLOCK_IDENTITY = 'SELECT pg_advisory_unlock(hashtext($1::text))';
+const WAIT_FOR_WRITERS = "SELECT pg_advisory_xact_lock(hashtext($1::text || ':writing'))";
+const JOIN_WRITERS = "SELECT pg_advisory_xact_lock_shared(hashtext($1::text || ':writing'))";
 const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
 
@@ -52,6 +71,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     async appendRows(table, columns, rows) {
       await insertInChunks((text, params) => q.query(text, params), table, columns, rows);
     },
+    releaseExclusive: async () => undefined,
+    awaitReleased: async () => undefined,
   });
   return {
     kind: 'pglite',
@@ -72,17 +93,30 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 export async function openPostgres(connectionString: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: 10 });
   pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
-  const wrap = (client: pg.PoolClient, scoped: boolean): Tx => {
-    // COPY FROM is refused under row-level security, so it runs as the hub's own role (the rows
-    // were scoped by the caller); the workspace role comes back before the next query.
+  const run = async <T>(
+    workspaceId: string | null,
+    fn: (tx: Tx) => Promise<T>,
+    mode: { exclusive?: boolean; releasable?: boolean } = {},
+  ): Promise<T> => {
+    const client = await pool.connect();
+    // The workspace id is a UUID from our own tables, checked here, so statements can carry it
+    // inline and several go in one round trip.
+    if (workspaceId && !UUID_PATTERN.test(workspaceId)) {
+      client.release();
+      throw new Error(`not a workspace id: ${workspaceId}`);
+    }
+    const inline = (sql: string) => sql.replace('$1', `'${workspaceId}'`);
+    let holdingIdentity = false;
     let unscoped = false;
-    return {
-      async query<T>(text: string, params: unknown[] = []) {
+    const tx: Tx = {
+      async query<R>(text: string, params: unknown[] = []) {
+        // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
+        // rows were scoped by the caller); the workspace role comes back before the next query.
         if (unscoped) {
           await client.query("SELECT set_config('role', 'pishkhan_app', true)");
           unscoped = false;
         }
-        return (await client.query(text, params)).rows as T[];
+        return (await client.query(text, params)).rows as R[];
       },
       async appendRows(table, columns, rows) {
         // A COPY costs round trips of its own (and a role switch): small sets go faster as one INSERT.
@@ -90,46 +124,49 @@ export async function openPostgres(connectionString: string): Promise<Database> 
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;
         }
-        if (scoped && !unscoped) {
+        if (workspaceId && !unscoped) {
           await client.query('RESET ROLE');
           unscoped = true;
         }
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
         await pipeline(Readable.from(copyTextLines(rows)), stream);
       },
+      async releaseExclusive() {
+        if (!holdingIdentity || !mode.releasable) return;
+        // Joins the writers before letting go, so no one who must wait for it can slip in between.
+        await client.query(`${inline(JOIN_WRITERS)}; ${inline(UNLOCK_IDENTITY)}`);
+        holdingIdentity = false;
+      },
+      async awaitReleased() {
+        if (holdingIdentity) await client.query(inline(WAIT_FOR_WRITERS));
+      },
     };
-  };
-  const run = async <T>(
-    workspaceId: string | null,
-    fn: (tx: Tx) => Promise<T>,
-    exclusive = false,
-  ): Promise<T> => {
-    const client = await pool.connect();
+    const opening = ['BEGIN'];
+    if (workspaceId) opening.push(inline(SCOPE_TO_WORKSPACE));
+    if (workspaceId && mode.exclusive && mode.releasable) opening.push(inline(LOCK_IDENTITY));
+    if (workspaceId && mode.exclusive && !mode.releasable) {
+      opening.push(inline(LOCK_IDENTITY), inline(WAIT_FOR_WRITERS));
+    }
+    holdingIdentity = Boolean(workspaceId && mode.exclusive);
+    const unlock = () => (holdingIdentity ? `; ${inline(UNLOCK_IDENTITY)}` : '');
     try {
-      // One round trip opens the transaction and scopes it; the id is a UUID from our own tables.
-      if (workspaceId && !UUID_PATTERN.test(workspaceId))
-        throw new Error(`not a workspace id: ${workspaceId}`);
-      const inline = (sql: string) => sql.replace('$1', `'${workspaceId}'`);
-      const opening = [
-        'BEGIN',
-        ...(workspaceId ? [inline(SCOPE_TO_WORKSPACE)] : []),
-        ...(workspaceId && exclusive ? [inline(LOCK_WORKSPACE)] : []),
-      ];
       await client.query(opening.join('; '));
-      const result = await fn(wrap(client, workspaceId !== null));
-      await client.query('COMMIT');
+      const result = await fn(tx);
+      await client.query(`COMMIT${unlock()}`);
+      client.release();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A live connection lets go of its session lock; a broken one is destroyed, which drops it.
+      let broken = false;
+      await client.query(`ROLLBACK${unlock()}`).catch(() => (broken = true));
+      client.release(broken);
       throw error;
-    } finally {
-      client.release();
     }
   };
   await pool.query('SELECT 1'); // fail at start, not at the first request
   return {
     kind: 'postgres',
-    inWorkspace: (workspaceId, fn, options) => run(workspaceId, fn, options?.exclusive),
+    inWorkspace: (workspaceId, fn, options) => run(workspaceId, fn, options),
     asSystem: (fn) => run(null, fn),
     exec: async (script) => {
       await pool.query(script);

@@ -128,6 +128,8 @@ async function persistResolution(tx: Tx, workspaceId: string, resolution: Resolu
       ]),
     );
   }
+  // A merge moves the loser's events: those of ingest transactions still committing must be seen.
+  if (resolution.merges.length > 0) await tx.awaitReleased();
   for (const merge of resolution.merges) {
     await recordMerge(tx, workspaceId, merge);
   }

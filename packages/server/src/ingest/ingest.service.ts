@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import { normalizeEvent, type EventSource, type HubEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
 import { writeBatch, type EventOutcome } from './write-batch.ts';
+import { keyOf } from '../identity/resolve-identities.ts';
 
 export type BatchOutcome = { accepted: number; duplicates: number; results: EventOutcome[] };
 
@@ -27,6 +28,26 @@ export type IngestPipeline = {
   /** Waits for what is queued, then stops taking events. */
   close(): Promise<void>;
 };
+
+/**
+ * A group being written. The next group starts as soon as this one has written its identity
+ * work and let go of the workspace's identity lock, while it still appends its events and
+ * commits; a group that repeats one of its messageIds or uses identifiers it created waits for
+ * it to commit first, since it could not see them yet.
+ */
+type InFlight = {
+  workspaceId: string;
+  messageIds: Set<string>;
+  created: Set<string>;
+  release(): void;
+  done: Promise<void>;
+};
+
+// Groups written at once: one resolving identities, the others appending events and committing.
+const MAX_IN_FLIGHT = 3;
+// Unique violations and deadlocks come from races with another hub process: the retry sees its rows.
+const RETRYABLE = new Set(['23505', '40P01']);
+const MAX_ATTEMPTS = 3;
 
 export function createIngestPipeline(deps: {
   db: Database;
@@ -47,6 +68,7 @@ export function createIngestPipeline(deps: {
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
+  let inFlight: InFlight[] = [];
   let closed = false;
 
   const schedule = () => {
@@ -60,13 +82,7 @@ export function createIngestPipeline(deps: {
     }, deps.flushMs);
   };
 
-  async function commit(workspaceId: string, group: Pending[]): Promise<void> {
-    const started = performance.now();
-    const events = group.flatMap((p) => p.events);
-    const results = await deps.db.inWorkspace(workspaceId, (tx) => writeBatch(tx, workspaceId, events), {
-      exclusive: true,
-    });
-    observeFlush((performance.now() - started) / 1000);
+  function answer(group: Pending[], events: HubEvent[], results: EventOutcome[]): void {
     const channels = new Map<string, number>();
     events.forEach((e, i) => {
       if (!results[i]!.duplicate) channels.set(e.channel, (channels.get(e.channel) ?? 0) + 1);
@@ -79,6 +95,71 @@ export function createIngestPipeline(deps: {
       const duplicates = mine.filter((r) => r.duplicate).length;
       countRepeats(duplicates);
       p.resolve({ accepted: mine.length - duplicates, duplicates, results: mine });
+    }
+  }
+
+  /** Starts writing a group; resolves once the next group may start (the rest goes on behind). */
+  async function begin(workspaceId: string, group: Pending[], attempt = 1): Promise<void> {
+    const events = group.flatMap((p) => p.events);
+    const messageIds = new Set(events.map((e) => e.messageId));
+    const keys = new Set(events.flatMap((e) => e.identifiers.map(keyOf)));
+    const mustSee = inFlight.filter(
+      (f) =>
+        f.workspaceId === workspaceId &&
+        ([...messageIds].some((id) => f.messageIds.has(id)) || [...keys].some((k) => f.created.has(k))),
+    );
+    await Promise.all(mustSee.map((f) => f.done));
+    while (inFlight.length >= MAX_IN_FLIGHT) await Promise.race(inFlight.map((f) => f.done));
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const flight: InFlight = {
+      workspaceId,
+      messageIds,
+      created: new Set(),
+      release,
+      done: Promise.resolve(),
+    };
+    flight.done = write(flight, group, events, attempt);
+    inFlight.push(flight);
+    await released;
+  }
+
+  async function write(
+    flight: InFlight,
+    group: Pending[],
+    events: HubEvent[],
+    attempt: number,
+  ): Promise<void> {
+    const { workspaceId } = flight;
+    const started = performance.now();
+    const onReleased = (created: string[]) => {
+      for (const key of created) flight.created.add(key);
+      flight.release();
+    };
+    try {
+      const results = await deps.db.inWorkspace(
+        workspaceId,
+        (tx) => writeBatch(tx, workspaceId, events, onReleased),
+        { exclusive: true, releasable: true },
+      );
+      observeFlush((performance.now() - started) / 1000);
+      answer(group, events, results);
+    } catch (error) {
+      inFlight = inFlight.filter((f) => f !== flight);
+      flight.release();
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+        await begin(workspaceId, group, attempt + 1);
+      } else if (group.length === 1) {
+        deps.logger.error({ err: error, workspaceId }, 'ingest batch failed');
+        group[0]!.reject(error);
+      } else {
+        // One bad request must not fail the others it was grouped with: retry each alone.
+        for (const p of group) await begin(workspaceId, [p]);
+      }
+    } finally {
+      inFlight = inFlight.filter((f) => f !== flight);
+      flight.release();
     }
   }
 
@@ -95,19 +176,7 @@ export function createIngestPipeline(deps: {
     }
     const byWorkspace = new Map<string, Pending[]>();
     for (const p of taken) byWorkspace.set(p.workspaceId, [...(byWorkspace.get(p.workspaceId) ?? []), p]);
-    for (const [workspaceId, group] of byWorkspace) {
-      try {
-        await commit(workspaceId, group);
-      } catch (error) {
-        // One bad request must not fail the others it was grouped with: retry each alone.
-        if (group.length === 1) {
-          deps.logger.error({ err: error, workspaceId }, 'ingest batch failed');
-          group[0]!.reject(error);
-          continue;
-        }
-        for (const p of group) await commit(workspaceId, [p]).catch((e: unknown) => p.reject(e));
-      }
-    }
+    for (const [workspaceId, group] of byWorkspace) await begin(workspaceId, group);
   }
 
   return {
@@ -121,13 +190,14 @@ export function createIngestPipeline(deps: {
     },
     async close() {
       closed = true;
-      while (queue.length > 0 || flushing || timer) {
+      while (queue.length > 0 || flushing || timer || inFlight.length > 0) {
         if (timer) {
           clearTimeout(timer);
           timer = null;
           flushing = flush().finally(() => (flushing = null));
         }
         await flushing;
+        await Promise.all(inFlight.map((f) => f.done));
       }
       queue = [];
     },

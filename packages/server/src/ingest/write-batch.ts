@@ -3,6 +3,7 @@
 // memberships, append the events.
 import type { Tx } from '../db/database.ts';
 import { resolveBatch } from '../identity/identity.service.ts';
+import { keyOf } from '../identity/resolve-identities.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
 import type { HubEvent } from './normalize-event.ts';
@@ -30,8 +31,17 @@ export const EVENT_COLUMNS = [
   'integrations',
 ] as const;
 
-/** Runs in an exclusive workspace transaction (`inWorkspace(…, { exclusive: true })`). */
-export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<EventOutcome[]> {
+/**
+ * Runs in an exclusive workspace transaction (`inWorkspace(…, { exclusive: true })`). In a
+ * releasable one, the identity lock is handed on once identities and profiles are written (unless
+ * the batch merged profiles) and `onReleased` learns which identifiers the batch created.
+ */
+export async function writeBatch(
+  tx: Tx,
+  workspaceId: string,
+  events: HubEvent[],
+  onReleased?: (createdIdentifiers: string[]) => void,
+): Promise<EventOutcome[]> {
   const fresh = await dropRepeats(tx, workspaceId, events);
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
@@ -50,6 +60,10 @@ export async function writeBatch(tx: Tx, workspaceId: string, events: HubEvent[]
   for (const [i, event] of fresh.entries()) {
     if (event.group)
       await applyGroupCall(tx, { workspaceId, customerId: resolution.customerIds[i]!, group: event.group });
+  }
+  if (resolution.merges.length === 0) {
+    await tx.releaseExclusive();
+    onReleased?.(resolution.newIdentities.map((n) => keyOf(n.identifier)));
   }
   await tx.appendRows(
     'events',
