@@ -19,6 +19,7 @@ import type { Database } from './db/database.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { insightsRoutes } from './insights/insights.routes.ts';
+import { journeysRoutes } from './insights/journeys/journeys.routes.ts';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { listeningRoutes } from './listening/listening.routes.ts';
 import { createIngestPipeline } from './ingest/ingest.service.ts';
@@ -134,6 +135,7 @@ export async function buildApp(options: {
   await app.register(identityRoutes, { hub });
   await app.register(importRoutes, { hub });
   await app.register(insightsRoutes, { hub });
+  await app.register(journeysRoutes, { hub });
   await app.register(knowledgeRoutes, { hub });
   await app.register(listeningRoutes, { hub });
   await app.register(fastifyWebsocket, { options: { maxPayload: 256 * 1024 } });

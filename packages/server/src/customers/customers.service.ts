@@ -6,7 +6,12 @@ import type { Database, Tx } from '../db/database.ts';
 import type { MergeDecision } from '../identity/resolve-identities.ts';
 import type { CustomerScores } from '../insights/insights.schema.ts';
 import { readCustomerScores } from '../insights/insights.service.ts';
-import { listCustomerAccounts, type CustomerAccount } from './accounts.service.ts';
+import {
+  listCustomerAccounts,
+  type AccountKind,
+  type AccountTier,
+  type CustomerAccount,
+} from './accounts.service.ts';
 import { applyTraits, mergeTraits, type TraitMeta, type Traits } from './trait-conflicts.ts';
 
 export type ProfileTouch = {
@@ -134,11 +139,55 @@ export async function getCustomer(
 }
 
 /** B2B/B2G when the customer says so or belongs to such an account; B2C otherwise. */
-function customerTypeOf(traits: Traits, accounts: CustomerAccount[]): Customer['customerType'] {
+function customerTypeOf(
+  traits: Traits,
+  accounts: readonly Pick<CustomerAccount, 'kind'>[],
+): Customer['customerType'] {
   const declared = typeof traits.customerType === 'string' ? traits.customerType.toLowerCase() : '';
   if (declared === 'b2b' || declared === 'b2g' || declared === 'b2c') return declared;
   if (accounts.some((a) => a.kind === 'b2g')) return 'b2g';
   return accounts.length > 0 ? 'b2b' : 'b2c';
+}
+
+export type CustomerSegment = { customerType: Customer['customerType']; tier: AccountTier | null };
+
+const TIER_RANK: Record<AccountTier, number> = { small: 1, mid: 2, key: 3 };
+
+/**
+ * The type (the profile's `customerType` rule) and highest account tier of many customers in one
+ * query, for analyses that break figures down by segment (insights).
+ */
+export async function listCustomerSegments(
+  tx: Tx,
+  input: { workspaceId: string; customerIds: readonly string[] },
+): Promise<Map<string, CustomerSegment>> {
+  if (input.customerIds.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; declared: unknown; kinds: AccountKind[]; tiers: AccountTier[] }>(
+    `SELECT c.id, c.traits->'customerType' AS declared,
+       coalesce(array_agg(a.kind) FILTER (WHERE a.id IS NOT NULL), '{}') AS kinds,
+       coalesce(array_agg(a.tier) FILTER (WHERE a.id IS NOT NULL), '{}') AS tiers
+     FROM customers c
+     LEFT JOIN account_members m ON m.workspace_id = c.workspace_id AND m.customer_id = c.id
+     LEFT JOIN accounts a ON a.workspace_id = m.workspace_id AND a.id = m.account_id
+     WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])
+     GROUP BY c.workspace_id, c.id`,
+    [input.workspaceId, input.customerIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        customerType: customerTypeOf(
+          { customerType: r.declared },
+          r.kinds.map((kind) => ({ kind })),
+        ),
+        tier: r.tiers.reduce<AccountTier | null>(
+          (best, t) => (best === null || TIER_RANK[t] > TIER_RANK[best] ? t : best),
+          null,
+        ),
+      },
+    ]),
+  );
 }
 
 export async function lookupCustomer(
