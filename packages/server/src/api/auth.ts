@@ -16,6 +16,7 @@ declare module 'fastify' {
 export const ROLES = {
   manageWorkspace: ['owner', 'admin'],
   readCustomers: ['owner', 'admin', 'agent', 'supervisor', 'marketer', 'seller', 'analyst'],
+  recordCosts: ['owner', 'admin', 'marketer', 'analyst'],
   manageAccounts: ['owner', 'admin', 'supervisor', 'seller'],
   undoMerges: ['owner', 'admin', 'supervisor'],
   anyone: ['owner', 'admin', 'agent', 'supervisor', 'marketer', 'seller', 'analyst', 'partner'],
@@ -31,6 +32,8 @@ export const ROLES = {
   readListening: ['owner', 'admin', 'supervisor', 'marketer', 'analyst'],
   /** Send mentions (a listening connector's token) and set brand keywords. */
   manageListening: ['owner', 'admin', 'marketer'],
+  /** Retrain or reset the workspace's own models (sentiment). */
+  trainModels: ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export function requireUser(auth: Authenticator, roles: readonly UserRole[]) {

@@ -1,14 +1,16 @@
 // The one public webhook route for every channel: POST /api/webhooks/:inboxId. The adapter
 // checks the signature on the raw bytes (401 and a log line when it is bad), the request and its
-// processing job are stored in one transaction, and the provider gets its 200 at once; a job
-// parses it. GET answers providers' subscription challenges (Meta hub.challenge, X CRC).
+// processing job are stored in one transaction, and the provider gets its 200 at once; the
+// request is processed right after (inbox/webhook-intake.ts). GET answers providers'
+// subscription challenges (Meta hub.challenge, X CRC); any other GET is a webhook too
+// (Kavenegar delivers inbound SMS by GET).
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendError } from '../api/error-handler.ts';
 import type { Hub } from '../api/hub.ts';
 import type { ServiceDesk } from '../inbox/service-desk.ts';
-import { acceptWebhook, answerChallenge } from '../inbox/webhook-intake.ts';
+import { acceptWebhook, receiveWebhookGet } from '../inbox/webhook-intake.ts';
 import type { RawWebhook } from './channel-adapter.ts';
 
 const Params = z.object({ inboxId: z.string().min(1).max(64) });
@@ -54,14 +56,17 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
   app.get('/api/webhooks/:inboxId', {
     schema: {
       tags: ['webhooks'],
-      summary: "A provider's subscription check (Meta hub.challenge, X crc_token)",
+      summary:
+        "A provider's subscription check (Meta hub.challenge, X crc_token), or a webhook delivered by GET (Kavenegar)",
       params: Params,
       querystring: z.record(z.string(), z.string()),
     },
     handler: async (request, reply) => {
-      const result = await answerChallenge(desk, { inboxId: request.params.inboxId, raw: rawOf(request) });
+      const result = await receiveWebhookGet(desk, { inboxId: request.params.inboxId, raw: rawOf(request) });
       if (result.isErr()) return sendError(reply, result.error);
-      return reply.code(result.value.status).type(result.value.contentType).send(result.value.body);
+      if (result.value.type === 'accepted') return { received: true as const };
+      const { status, contentType, body } = result.value.reply;
+      return reply.code(status).type(contentType).send(body);
     },
   });
 };

@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   PSK_IDENTIFIER_INVALID: { status: 400, message: 'The identifier is not valid for its type' },
   PSK_CURSOR_INVALID: { status: 400, message: 'The cursor is not valid' },
   PSK_INSIGHTS_NOT_ENOUGH_DATA: { status: 422, message: 'There is not enough history to fit this model' },
+  PSK_OFFER_NOT_FOUND: { status: 404, message: 'No Offer Sent event has this offerId' },
   PSK_IMPORT_ROWS_INVALID: {
     status: 400,
     message: 'Some rows of the import are not valid; nothing was imported',
@@ -47,10 +48,20 @@ export const ERROR_CATALOGUE = {
   PSK_CONVERSATION_NOT_FOUND: { status: 404, message: 'No conversation matches' },
   PSK_CONVERSATION_CONFLICT: { status: 409, message: 'The conversation cannot change that way' },
   PSK_MESSAGE_NOT_FOUND: { status: 404, message: 'No message matches' },
+  PSK_ATTACHMENT_NOT_FOUND: { status: 404, message: 'No attachment of this message has that number' },
+  PSK_ATTACHMENT_TOO_LARGE: { status: 400, message: 'An attachment, or all of them together, is too large' },
+  PSK_ATTACHMENT_NOT_SUPPORTED: {
+    status: 400,
+    message: 'The reply channel of the conversation cannot send files',
+  },
   PSK_TEAM_NOT_FOUND: { status: 404, message: 'No team matches' },
   PSK_STATUS_UNKNOWN: { status: 400, message: 'No such conversation status' },
   PSK_DESK_ITEM_NOT_FOUND: { status: 404, message: 'No such canned response, macro, rule, policy or survey' },
   PSK_ARTICLE_NOT_FOUND: { status: 404, message: 'No knowledge base article matches' },
+  PSK_SENTIMENT_FEW_EXAMPLES: {
+    status: 422,
+    message: 'Too few labelled examples of each label to train a model',
+  },
   PSK_DATA_DIR_LOCKED: { status: 500, message: 'The data folder is used by another Pishkhan process' },
   PSK_INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; message: string }>;

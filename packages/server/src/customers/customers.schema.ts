@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CustomerScores } from '../insights/insights.schema.ts';
+import { ChurnScore } from '../insights/retention.schema.ts';
 import { ACCOUNT_KINDS, ACCOUNT_TIERS, MEMBER_ROLES } from './accounts.service.ts';
 
 export const CustomerId = z.object({ id: z.string().uuid('must be a customer id (UUID)') });
@@ -27,6 +28,7 @@ export const CustomerReply = z.object({
   lastSeenAt: z.date().nullable(),
   createdAt: z.date(),
   scores: CustomerScores,
+  churn: ChurnScore,
 });
 
 export const LookupQuery = z.object({

@@ -6,6 +6,8 @@ import type { Database, Tx } from '../db/database.ts';
 import type { MergeDecision } from '../identity/resolve-identities.ts';
 import type { CustomerScores } from '../insights/insights.schema.ts';
 import { readCustomerScores } from '../insights/insights.service.ts';
+import { readChurnScore } from '../insights/churn/churn.service.ts';
+import type { ChurnScore } from '../insights/retention.schema.ts';
 import {
   listCustomerAccounts,
   type AccountKind,
@@ -87,6 +89,8 @@ export type Customer = {
   createdAt: Date;
   /** CLV figures from the workspace's latest fit (`POST /api/insights/clv/fit`), null before one. */
   scores: CustomerScores;
+  /** Churn probability from the latest `POST /api/insights/churn/fit`, null before one or for a non-buyer. */
+  churn: ChurnScore;
 };
 
 export type CustomerOrRedirect = { customer: Customer } | { mergedInto: string };
@@ -121,6 +125,7 @@ export async function getCustomer(
     );
     const accounts = await listCustomerAccounts(tx, { workspaceId: input.workspaceId, customerId: row.id });
     const scores = await readCustomerScores(tx, { workspaceId: input.workspaceId, customerId: row.id });
+    const churn = await readChurnScore(tx, { workspaceId: input.workspaceId, customerId: row.id });
     return ok({
       customer: {
         id: row.id,
@@ -133,6 +138,7 @@ export async function getCustomer(
         lastSeenAt: row.last_seen_at,
         createdAt: row.created_at,
         scores,
+        churn,
       },
     });
   });

@@ -4,6 +4,12 @@ import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import type { Tx } from '../db/database.ts';
 import { appendFeed } from '../realtime/feed.ts';
+import {
+  attachFiles,
+  decodeAttachments,
+  replyChannelSendsFiles,
+  type PostedAttachment,
+} from './attachments.ts';
 import { queueOutbound } from './deliver.ts';
 import { noEffects, publishEffects, type DeskContext, type Effects } from './desk-context.ts';
 import { readDeskSettings } from './desk-settings.ts';
@@ -203,15 +209,30 @@ export async function postMessage(
     body: string;
     private: boolean;
     sendAt?: Date | null;
+    attachments?: PostedAttachment[];
   },
 ): Promise<Result<{ messageId: string; status: string }, AppError>> {
+  const decoded = decodeAttachments(input.attachments ?? []);
+  if (decoded.isErr()) return err(decoded.error);
+  const files = decoded.value;
   const effects = noEffects();
   const result = await desk.db.inWorkspace(input.workspaceId, async (tx) => {
     const conversation = await readConversation(tx, input);
     if (!conversation) return err(appError('PSK_CONVERSATION_NOT_FOUND', { field: 'id' }));
     if (input.private) {
       const note = await addNote(tx, { ...input, author: input.userId }, effects);
+      await attachFiles(tx, { workspaceId: input.workspaceId, messageId: note.messageId, files });
       return ok({ messageId: note.messageId, status: 'received' });
+    }
+    if (files.length > 0) {
+      const reply = await replyChannelSendsFiles(tx, input);
+      if (reply && !reply.sendsFiles)
+        return err(
+          appError('PSK_ATTACHMENT_NOT_SUPPORTED', {
+            field: 'attachments',
+            message: `this conversation replies on ${reply.channel}, which cannot send files; send a link instead (field: attachments)`,
+          }),
+        );
     }
     // Whoever answers an unassigned conversation takes it.
     await tx.query(
@@ -230,6 +251,8 @@ export async function postMessage(
       },
       effects,
     );
+    // In the same transaction as the delivery job, which runs only after the commit.
+    await attachFiles(tx, { workspaceId: input.workspaceId, messageId: queued!.messageId, files });
     const scheduled = input.sendAt && input.sendAt.getTime() > Date.now();
     return ok({ messageId: queued!.messageId, status: scheduled ? 'scheduled' : 'queued' });
   });

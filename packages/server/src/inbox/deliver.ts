@@ -10,6 +10,7 @@ import type { Tx } from '../db/database.ts';
 import { recordInteraction } from '../ingest/ingest.service.ts';
 import { enqueueJob, type Job, type JobHandler, type JobOutcome } from '../jobs/queue.ts';
 import { appendFeed } from '../realtime/feed.ts';
+import { loadAttachmentFiles } from './attachments.ts';
 import { noEffects, publishEffects, type DeskContext, type Effects } from './desk-context.ts';
 import { readInbox, setInboxStatus } from './inboxes.service.ts';
 import { adminIds, notify } from './notifications.ts';
@@ -151,9 +152,13 @@ export function deliveryJob(desk: DeskContext): JobHandler {
         const inbox = row
           ? await readInbox(tx, { workspaceId: job.workspaceId, inboxId: row.inbox_id })
           : null;
-        return { row, inbox };
+        // The files an agent attached travel with the message (adapters that only link files refuse them).
+        const attachments = row
+          ? await loadAttachmentFiles(tx, { workspaceId: job.workspaceId, messageId: row.id })
+          : [];
+        return { row, inbox, attachments };
       });
-      const { row, inbox } = loaded;
+      const { row, inbox, attachments } = loaded;
       // Already sent (a repeated job) or cancelled: nothing to do, and never twice.
       if (!row || !inbox || (row.status !== 'queued' && row.status !== 'scheduled')) return { type: 'done' };
       if (inbox.status === 'disabled')
@@ -170,7 +175,7 @@ export function deliveryJob(desk: DeskContext): JobHandler {
         to: row.reply_to,
         text: row.body,
         ...(row.html ? { html: row.html } : {}),
-        attachments: [],
+        attachments,
         ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
         ...(row.public_post ? { publicPost: row.public_post } : {}),
         ...(row.subject ? { subject: row.subject } : {}),
@@ -262,7 +267,7 @@ async function markSent(
     desk.logger.warn({ messageId: row.id, error: recorded.error }, 'sent message not on timeline');
 }
 
-async function disableInbox(
+export async function disableInbox(
   desk: DeskContext,
   input: { workspaceId: string; inboxId: string; name: string; reason: string },
 ): Promise<void> {

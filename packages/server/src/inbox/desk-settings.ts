@@ -67,7 +67,28 @@ export async function readDeskSettings(tx: Tx, input: { workspaceId: string }): 
     `SELECT settings FROM desk_settings WHERE workspace_id = $1`,
     [input.workspaceId],
   );
-  const parsed = DeskSettings.safeParse(row?.settings ?? {});
+  return parseDeskSettings(row?.settings);
+}
+
+/**
+ * Takes the customer's placement lock (messages of one customer are placed one at a time) and
+ * reads the settings in the same round trip. The settings are read with the statement's
+ * snapshot, before the lock is granted: nothing the lock guards is read here.
+ */
+export async function lockCustomerAndReadSettings(
+  tx: Tx,
+  input: { workspaceId: string; customerId: string },
+): Promise<DeskSettings> {
+  const [row] = await tx.query<{ settings: unknown }>(
+    `SELECT pg_advisory_xact_lock(hashtext('conversation:' || $2::text)) AS locked,
+       (SELECT settings FROM desk_settings WHERE workspace_id = $1) AS settings`,
+    [input.workspaceId, input.customerId],
+  );
+  return parseDeskSettings(row?.settings);
+}
+
+function parseDeskSettings(stored: unknown): DeskSettings {
+  const parsed = DeskSettings.safeParse(stored ?? {});
   return parsed.success ? parsed.data : DeskSettings.parse({});
 }
 

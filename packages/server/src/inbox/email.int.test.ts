@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../channels/email/smtp-listener.ts';
@@ -112,5 +113,77 @@ describe('e-mail both ways over real SMTP', () => {
     expect(reply).toMatch(/^To: sara@customer\.example/im);
     expect(reply).toContain(`In-Reply-To: ${sent.messageId}`);
     expect(reply).toMatch(/^Subject: .+/m);
+  });
+
+  it('sends the files an agent attaches through the SMTP relay, within the size limits', async () => {
+    const list = ((await get(hub, ws.token, '/api/conversations')).json() as { conversations: Json[] })
+      .conversations;
+    const url = `/api/conversations/${list[0]!.id}/messages`;
+    const headers = { authorization: `Bearer ${ws.token}` };
+    const pdf = Buffer.from('%PDF-1.4\n% فاکتور\n%%EOF\n');
+    const tooBig = await hub.app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: {
+        body: 'x',
+        attachments: [
+          { filename: 'a.txt', contentType: 'text/plain', contentBase64: 'aGk=' },
+          {
+            filename: 'big.bin',
+            contentType: 'application/octet-stream',
+            contentBase64: Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64'),
+          },
+        ],
+      },
+    });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json()).toMatchObject({
+      error: { code: 'PSK_ATTACHMENT_TOO_LARGE', field: 'attachments[1].contentBase64' },
+    });
+    const notBase64 = await hub.app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: {
+        body: 'x',
+        attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: '%%%' }],
+      },
+    });
+    expect(notBase64.statusCode).toBe(400);
+    expect(notBase64.json()).toMatchObject({ error: { code: 'PSK_VALIDATION' } });
+    expect(JSON.stringify(notBase64.json())).toContain('contentBase64');
+
+    const before = relayed.length;
+    const posted = await hub.app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: {
+        body: 'فاکتور پیوست است.',
+        attachments: [
+          { filename: 'فاکتور.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') },
+        ],
+      },
+    });
+    expect(posted.statusCode).toBe(200);
+    const raw = await waitFor(async () => relayed[before]);
+    const mail = await simpleParser(raw);
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]).toMatchObject({ filename: 'فاکتور.pdf', contentType: 'application/pdf' });
+    expect(mail.attachments[0]!.content.equals(pdf)).toBe(true);
+    expect(mail.text).toContain('فاکتور پیوست است.');
+
+    // Kept with the message: listed, and downloadable as sent.
+    const { messageId } = posted.json() as { messageId: string };
+    const messages = (await get(hub, ws.token, url)).json() as {
+      messages: { id: string; attachments: Json[] }[];
+    };
+    expect(messages.messages.find((m) => m.id === messageId)?.attachments).toEqual([
+      { filename: 'فاکتور.pdf', contentType: 'application/pdf', size: pdf.length },
+    ]);
+    const file = await get(hub, ws.token, `${url}/${messageId}/attachments/0`);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(pdf)).toBe(true);
   });
 });

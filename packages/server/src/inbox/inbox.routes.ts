@@ -11,7 +11,9 @@ import {
   postMessage,
   updateConversation,
 } from './conversations.service.ts';
+import { contentDisposition, readAttachment } from './attachments.ts';
 import {
+  AttachmentParams,
   ConversationPatchBody,
   ConversationReply,
   ConversationsQuery,
@@ -149,6 +151,8 @@ export const inboxRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk }>
       body: MessageBody,
       response: { 200: PostedMessageReply },
     },
+    // Room for the files' base64 (ATTACHMENT_LIMITS: 15 MB of files is 20 MB of base64).
+    bodyLimit: 21 * 1024 * 1024,
     // Any department can write notes; only the service desk's roles answer customers.
     preHandler: readers,
     handler: async (request, reply) => {
@@ -167,8 +171,37 @@ export const inboxRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk }>
         body: request.body.body,
         private: request.body.private,
         sendAt: request.body.sendAt ?? null,
+        ...(request.body.attachments ? { attachments: request.body.attachments } : {}),
       });
       return result.isErr() ? sendError(reply, result.error) : result.value;
+    },
+  });
+  app.get('/api/conversations/:id/messages/:messageId/attachments/:n', {
+    schema: {
+      tags: ['service desk'],
+      summary: "A message's file (n counts its attachments from 0), with its content type, as a download",
+      params: AttachmentParams,
+      response: {
+        200: z.instanceof(Buffer).describe('the file, as application/octet-stream or its own type'),
+      },
+    },
+    preHandler: readers,
+    handler: async (request, reply) => {
+      const result = await readAttachment(desk.db, {
+        workspaceId: principalOf(request).workspaceId,
+        conversationId: request.params.id,
+        messageId: request.params.messageId,
+        position: request.params.n,
+      });
+      if (result.isErr()) return sendError(reply, result.error);
+      const file = result.value;
+      // Always a download, never rendered in the console's origin (an HTML or SVG file could run script there).
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', contentDisposition(file.filename))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(file.content);
     },
   });
   app.delete('/api/conversations/:id/messages/:messageId', {

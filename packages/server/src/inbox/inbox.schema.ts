@@ -93,6 +93,36 @@ export const MessageBody = z.object({
   private: z.boolean().default(false),
   /** Send later (ISO time); ignored for private notes. */
   sendAt: z.coerce.date().optional(),
+  /** Files to send (e-mail carries them; other channels refuse) or to keep with a note. Limits: attachments.ts. */
+  attachments: z
+    .array(
+      z.object({
+        filename: z
+          .string()
+          .trim()
+          .min(1)
+          .max(255)
+          .refine(
+            // No path and no control characters: it becomes a MIME header and a download's name.
+            (name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 32),
+            'must be a plain file name',
+          ),
+        contentType: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(
+            /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/,
+            'must be a MIME type like application/pdf',
+          ),
+        contentBase64: z
+          .string()
+          .max(14_000_000)
+          .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'must be base64'),
+      }),
+    )
+    .max(10)
+    .optional(),
 });
 
 export const PostedMessageReply = z.object({ messageId: z.string(), status: z.string() });
@@ -124,6 +154,13 @@ export const TransferReply = z.object({
 });
 
 export const ScheduledParams = z.object({ id: z.string().uuid(), messageId: z.string().uuid() });
+
+export const AttachmentParams = z.object({
+  id: z.string().uuid(),
+  messageId: z.string().uuid(),
+  /** The file's position in the message's `attachments`, from 0. */
+  n: z.coerce.number().int().min(0).max(999),
+});
 
 export const DeadLettersReply = z.object({
   deadLetters: z.array(

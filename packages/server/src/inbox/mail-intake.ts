@@ -1,8 +1,11 @@
 // Mail that reaches the hub's own SMTP listener takes the webhooks' road: the raw message and
 // its processing job are stored in one transaction (per inbox the envelope names) before the
-// sending server is told 250, and the e-mail adapter parses it in the job.
+// sending server is told 250, and the e-mail adapter parses it in the job. Mail the IMAP poller
+// fetches (inbox/mail-polling.ts) is stored the same way.
 import { emailRawWebhook, type SmtpEnvelope } from '../channels/email/email-adapter.ts';
+import type { EmailTransport } from '../channels/email/email-envelope.ts';
 import { uuidv7 } from '../core/ids.ts';
+import type { Tx } from '../db/database.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import type { DeskContext } from './desk-context.ts';
 import { WEBHOOK_JOB } from './webhook-intake.ts';
@@ -25,6 +28,45 @@ export async function acceptsMailFor(desk: DeskContext, address: string): Promis
   return (await inboxesFor(desk, [address])).length > 0;
 }
 
+/**
+ * Stores one received mail for one inbox with its processing job, in the caller's transaction:
+ * once it commits the mail is durable (SMTP answers 250, IMAP flags it \Seen and moves its cursor).
+ */
+export async function storeInboundMail(
+  tx: Tx,
+  input: {
+    workspaceId: string;
+    inboxId: string;
+    transport: EmailTransport;
+    raw: Buffer;
+    envelope: SmtpEnvelope;
+    receivedAt: Date;
+  },
+): Promise<string> {
+  const request = emailRawWebhook(input);
+  const requestId = uuidv7();
+  await tx.query(
+    `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      input.workspaceId,
+      requestId,
+      input.inboxId,
+      request.method,
+      request.url,
+      JSON.stringify(request.headers),
+      '{}',
+      request.rawBody,
+    ],
+  );
+  await enqueueJob(tx, {
+    workspaceId: input.workspaceId,
+    kind: WEBHOOK_JOB,
+    payload: { requestId },
+    maxAttempts: 8,
+  });
+  return requestId;
+}
+
 export async function acceptInboundMail(
   desk: DeskContext,
   input: { raw: Buffer; envelope: SmtpEnvelope },
@@ -32,34 +74,16 @@ export async function acceptInboundMail(
   const inboxes = await inboxesFor(desk, input.envelope.to);
   const receivedAt = new Date();
   for (const inbox of inboxes) {
-    const request = emailRawWebhook({
-      transport: 'SMTP',
-      raw: input.raw,
-      envelope: { ...input.envelope, to: [inbox.address] },
-      receivedAt,
-    });
-    const requestId = uuidv7();
-    await desk.db.inWorkspace(inbox.workspace_id, async (tx) => {
-      await tx.query(
-        `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          inbox.workspace_id,
-          requestId,
-          inbox.id,
-          request.method,
-          request.url,
-          JSON.stringify(request.headers),
-          '{}',
-          request.rawBody,
-        ],
-      );
-      await enqueueJob(tx, {
+    await desk.db.inWorkspace(inbox.workspace_id, (tx) =>
+      storeInboundMail(tx, {
         workspaceId: inbox.workspace_id,
-        kind: WEBHOOK_JOB,
-        payload: { requestId },
-        maxAttempts: 8,
-      });
-    });
+        inboxId: inbox.id,
+        transport: 'SMTP',
+        raw: input.raw,
+        envelope: { ...input.envelope, to: [inbox.address] },
+        receivedAt,
+      }),
+    );
   }
   if (inboxes.length > 0) desk.kickJobs();
   return inboxes.length;

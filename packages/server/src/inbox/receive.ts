@@ -7,15 +7,22 @@ import { normalizePersian } from '../core/persian-text.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Tx } from '../db/database.ts';
 import { recordInteraction } from '../ingest/ingest.service.ts';
-import { appendFeed } from '../realtime/feed.ts';
+import { appendFeed, feedItem, insertFeedItems } from '../realtime/feed.ts';
+import { storeAttachmentFiles } from './attachments.ts';
 import { isOpenAt } from './business-hours.ts';
 import { queueOutbound } from './deliver.ts';
-import { noEffects, publishEffects, type DeskContext, type Effects } from './desk-context.ts';
-import { readDeskSettings, type DeskSettings } from './desk-settings.ts';
+import { messageSentiment } from '../insights/sentiment/workspace-model.service.ts';
+import {
+  conversationHeld,
+  noEffects,
+  publishEffects,
+  type DeskContext,
+  type Effects,
+} from './desk-context.ts';
+import { lockCustomerAndReadSettings } from './desk-settings.ts';
 import type { Inbox } from './inboxes.service.ts';
-import { detectLanguage, routeConversation } from './routing.ts';
+import { createConversation, findPlacement, readConversation, touchConversation } from './placement.ts';
 import { customerOfSender, senderIdentity } from './sender-identity.ts';
-import { applySlaPolicy, startNextResponseClock } from './sla.ts';
 import { answerSurvey, recordSurveyAnswer } from './surveys.ts';
 import { receiveCall } from './receive-call.ts';
 
@@ -61,73 +68,10 @@ export async function receiveInbound(
   return outcomes;
 }
 
-type ConversationRow = {
-  id: string;
-  status: string;
-  resolved_at: Date | null;
-  assignee_id: string | null;
-  team_id: string | null;
-  first_response_at: Date | null;
-  waiting_since: Date | null;
-  sla_policy_id: string | null;
-};
-
-const CONVERSATION_COLUMNS =
-  'id, status, resolved_at, assignee_id, team_id, first_response_at, waiting_since, sla_policy_id';
-
-/** The conversation a customer's message belongs to: same thread, else their open one, else a recent resolved one. */
-async function findConversation(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    customerId: string;
-    inboxId: string;
-    threadKey: string;
-    settings: DeskSettings;
-    now: Date;
-  },
-): Promise<ConversationRow | null> {
-  const base = `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND customer_id = $2 AND merged_into IS NULL`;
-  const [sameThread] = await tx.query<ConversationRow>(
-    `${base} AND resolved_at IS NULL AND reply_inbox_id = $3 AND thread_key = $4 ORDER BY updated_at DESC LIMIT 1`,
-    [input.workspaceId, input.customerId, input.inboxId, input.threadKey],
-  );
-  if (sameThread) return sameThread;
-  if (input.settings.continueAcrossChannels) {
-    const [open] = await tx.query<ConversationRow>(
-      `${base} AND resolved_at IS NULL ORDER BY updated_at DESC LIMIT 1`,
-      [input.workspaceId, input.customerId],
-    );
-    if (open) return open;
-  }
-  const [recent] = await tx.query<ConversationRow>(
-    `${base} AND resolved_at > $3::timestamptz - make_interval(hours => $4)
-       AND ($5::boolean OR (reply_inbox_id = $6 AND thread_key = $7))
-     ORDER BY resolved_at DESC LIMIT 1`,
-    [
-      input.workspaceId,
-      input.customerId,
-      input.now,
-      input.settings.reopenWindowHours,
-      input.settings.continueAcrossChannels,
-      input.inboxId,
-      input.threadKey,
-    ],
-  );
-  return recent ?? null;
-}
-
 async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem): Promise<ReceiveOutcome> {
   const workspaceId = inbox.workspaceId;
-  const [stored] = await desk.db.inWorkspace(workspaceId, (tx) =>
-    tx.query<{ id: string; conversation_id: string }>(
-      `SELECT id, conversation_id FROM messages WHERE workspace_id = $1 AND inbox_id = $2 AND provider_message_id = $3`,
-      [workspaceId, inbox.id, item.providerMessageId],
-    ),
-  );
-  if (stored)
-    return { kind: 'message', duplicate: true, messageId: stored.id, conversationId: stored.conversation_id };
-
+  // A replay is recognised in the placing transaction (findPlacement), not in one of its own:
+  // ingest drops its event as a repeat, and its message is not stored twice.
   const identity = senderIdentity({ channel: inbox.channel, from: item.from, text: item.text });
   const subject = (item as MessageItem & { subject?: unknown }).subject;
   const recorded = await recordInteraction(desk.ingest, {
@@ -143,6 +87,8 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
       attachments: item.attachments.length,
       ...(typeof subject === 'string' ? { subject } : {}),
       ...(item.publicPost ? { publicPost: item.publicPost } : {}),
+      // The workspace's sentiment model is cached in memory: no query per message (docs/sentiment.md).
+      ...(await messageSentiment(desk, { workspaceId, text: item.text })),
     },
     messageId: `inbox:${inbox.id}:${item.providerMessageId}`,
     timestamp: item.sentAt,
@@ -157,32 +103,48 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
       recorded.value.results[0]?.customerId ?? (await customerOfSender(tx, { workspaceId, identity }));
     if (!customerId) return { kind: 'rejected', reason: 'the sender could not be resolved to a customer' };
     // Messages of one customer are placed one at a time, so two cannot open two conversations.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('conversation:' || $1::text))`, [customerId]);
-    const settings = await readDeskSettings(tx, { workspaceId });
+    const settings = await lockCustomerAndReadSettings(tx, { workspaceId, customerId });
+    const placement = await findPlacement(tx, {
+      workspaceId,
+      customerId,
+      inboxId: inbox.id,
+      threadKey: item.threadKey,
+      providerMessageId: item.providerMessageId,
+      settings,
+      now,
+    });
+    if (placement.stored)
+      return {
+        kind: 'message',
+        duplicate: true,
+        messageId: placement.stored.id,
+        conversationId: placement.stored.conversationId,
+      };
     surveyAnswer = await answerSurvey(tx, { workspaceId, customerId, text: item.text, now });
     let conversation = surveyAnswer
       ? { id: surveyAnswer.conversationId, resolved_at: null, status: 'resolved' }
-      : await findConversation(tx, {
-          workspaceId,
-          customerId,
-          inboxId: inbox.id,
-          threadKey: item.threadKey,
-          settings,
-          now,
-        });
-    let created = false;
+      : placement.conversation;
+    let created: Awaited<ReturnType<typeof createConversation>> | null = null;
     if (!conversation) {
-      conversation = await createConversation(tx, {
+      created = await createConversation(tx, {
         workspaceId,
         customerId,
         inbox,
         item,
+        identity,
         subject,
-        settings,
+        // The answer bot may take a new conversation first: routing then assigns no one yet.
+        settings: (await conversationHeld(desk, tx, {
+          workspaceId,
+          inboxId: inbox.id,
+          channel: inbox.channel,
+          publicPost: item.publicPost !== undefined,
+        }))
+          ? { ...settings, autoAssign: false }
+          : settings,
         now,
-        effects,
       });
-      created = true;
+      conversation = created.row;
     }
     const messageId = uuidv7();
     const inserted = await tx.query<{ id: string }>(
@@ -205,22 +167,34 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
         normalizePersian(item.text),
       ],
     );
-    if (inserted.length === 0)
+    if (inserted.length === 0) {
+      if (created) {
+        await insertFeedItems(tx, created.feed);
+        effects.feed.push(...created.feed);
+      }
       return { kind: 'message', duplicate: true, messageId: null, conversationId: conversation.id };
-    const updated = surveyAnswer
-      ? await readConversation(tx, workspaceId, conversation.id)
-      : await touchConversation(tx, {
-          workspaceId,
-          conversationId: conversation.id,
-          inbox,
-          item,
-          identity,
-          now,
-          settings,
-        });
+    }
+    // The files' bytes (mail attachments) are kept beside the message, downloadable by position.
+    await storeAttachmentFiles(tx, { workspaceId, messageId, attachments: item.attachments });
+    // A new conversation was written with the customer's message already in mind.
+    const updated = created
+      ? created.row
+      : surveyAnswer
+        ? await readConversation(tx, workspaceId, conversation.id)
+        : await touchConversation(tx, {
+            workspaceId,
+            conversationId: conversation.id,
+            inbox,
+            item,
+            identity,
+            now,
+            settings,
+          });
     const audience = updated?.assignee_id ?? null;
-    effects.feed.push(
-      await appendFeed(tx, {
+    // The conversation's items and the message's go to the feed in one statement.
+    const feed = [
+      ...(created?.feed ?? []),
+      feedItem({
         workspaceId,
         userId: audience,
         type: 'message.created',
@@ -235,7 +209,9 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
           sentAt: item.sentAt.toISOString(),
         },
       }),
-    );
+    ];
+    await insertFeedItems(tx, feed);
+    effects.feed.push(...feed);
     if (created && settings.outOfHoursReply && !isOpenAt(settings, now))
       await queueOutbound(
         tx,
@@ -258,7 +234,10 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
         channel: inbox.channel,
         text: item.text,
         assigneeId: audience,
-        conversationCreated: created,
+        conversationCreated: created !== null,
+        from: item.from,
+        sentAt: item.sentAt,
+        ...(item.publicPost ? { publicPost: item.publicPost } : {}),
       });
     return {
       kind: 'message',
@@ -266,143 +245,13 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
       messageId,
       conversationId: conversation.id,
       customerId,
-      conversationCreated: created,
+      conversationCreated: created !== null,
     };
   });
   await publishEffects(desk, effects);
   if (surveyAnswer)
     await recordSurveyAnswer(desk, { workspaceId, channel: inbox.channel, identity, answer: surveyAnswer });
   return outcome;
-}
-
-async function readConversation(tx: Tx, workspaceId: string, id: string): Promise<ConversationRow | null> {
-  const [row] = await tx.query<ConversationRow>(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, id],
-  );
-  return row ?? null;
-}
-
-async function createConversation(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    customerId: string;
-    inbox: Inbox;
-    item: MessageItem;
-    subject: unknown;
-    settings: DeskSettings;
-    now: Date;
-    effects: Effects;
-  },
-): Promise<ConversationRow> {
-  const { workspaceId, inbox, item } = input;
-  const language = detectLanguage(item.text);
-  const route = await routeConversation(tx, {
-    workspaceId,
-    customerId: input.customerId,
-    channel: inbox.channel,
-    inboxId: inbox.id,
-    text: item.text,
-    language,
-    settings: input.settings,
-    now: input.now,
-  });
-  const id = uuidv7();
-  const [row] = await tx.query<ConversationRow>(
-    `INSERT INTO conversations (workspace_id, id, customer_id, inbox_id, reply_inbox_id, thread_key, priority, assignee_id, team_id,
-       labels, subject, language, public_post, created_at)
-     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${CONVERSATION_COLUMNS}`,
-    [
-      workspaceId,
-      id,
-      input.customerId,
-      inbox.id,
-      item.threadKey,
-      route.priority,
-      route.assigneeId,
-      route.teamId,
-      route.labels,
-      typeof input.subject === 'string' ? input.subject.slice(0, 500) : null,
-      language,
-      item.publicPost ? JSON.stringify(item.publicPost) : null,
-      input.now,
-    ],
-  );
-  await applySlaPolicy(tx, {
-    workspaceId,
-    conversationId: id,
-    priority: route.priority,
-    channel: inbox.channel,
-    inboxId: inbox.id,
-    tiers: route.tiers,
-    settings: input.settings,
-    startedAt: input.now,
-  });
-  const payload = {
-    conversationId: id,
-    customerId: input.customerId,
-    channel: inbox.channel,
-    assigneeId: route.assigneeId,
-    teamId: route.teamId,
-    priority: route.priority,
-    routedBy: route.reason,
-  };
-  input.effects.feed.push(
-    await appendFeed(tx, { workspaceId, userId: route.assigneeId, type: 'conversation.created', payload }),
-  );
-  if (route.assigneeId)
-    input.effects.feed.push(
-      await appendFeed(tx, { workspaceId, userId: route.assigneeId, type: 'conversation.assigned', payload }),
-    );
-  return row!;
-}
-
-/** The customer wrote: replies now go where they wrote from, and a resolved or snoozed conversation opens again. */
-async function touchConversation(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    conversationId: string;
-    inbox: Inbox;
-    item: MessageItem;
-    identity: ReturnType<typeof senderIdentity>;
-    now: Date;
-    settings: DeskSettings;
-  },
-): Promise<ConversationRow | null> {
-  const [before] = await tx.query<ConversationRow>(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND id = $2`,
-    [input.workspaceId, input.conversationId],
-  );
-  const [row] = await tx.query<ConversationRow>(
-    `UPDATE conversations SET reply_inbox_id = $3, thread_key = $4, reply_to = coalesce($5, reply_to),
-       last_customer_message_at = $6, waiting_since = coalesce(waiting_since, $6),
-       public_post = coalesce($7, public_post),
-       reopened_count = reopened_count + CASE WHEN resolved_at IS NOT NULL THEN 1 ELSE 0 END,
-       status = 'open', custom_status = CASE WHEN status = 'open' THEN custom_status END,
-       snoozed_until = NULL, resolved_at = NULL, updated_at = now()
-     WHERE workspace_id = $1 AND id = $2 RETURNING ${CONVERSATION_COLUMNS}`,
-    [
-      input.workspaceId,
-      input.conversationId,
-      input.inbox.id,
-      input.item.threadKey,
-      input.identity.replyTo ? JSON.stringify(input.identity.replyTo) : null,
-      input.now,
-      input.item.publicPost ? JSON.stringify(input.item.publicPost) : null,
-    ],
-  );
-  // An agent had answered and the customer writes again: the next-response clock starts.
-  if (before?.sla_policy_id && before.first_response_at && !before.waiting_since)
-    await startNextResponseClock(tx, {
-      workspaceId: input.workspaceId,
-      conversationId: input.conversationId,
-      policyId: before.sla_policy_id,
-      settings: input.settings,
-      at: input.now,
-    });
-  return row ?? null;
 }
 
 const STATUS_RANK: Record<string, number> = {

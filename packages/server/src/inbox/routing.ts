@@ -91,15 +91,19 @@ export async function routeConversation(tx: Tx, input: RoutingInput): Promise<Ro
   const { workspaceId } = input;
   const accounts = await listCustomerAccounts(tx, { workspaceId, customerId: input.customerId });
   const tiers = [...new Set(accounts.map((a) => a.tier))];
-  const [customer] = await tx.query<{ traits: Record<string, unknown> }>(
-    `SELECT traits FROM customers WHERE workspace_id = $1 AND id = $2`,
+  // The customer's traits and the enabled rules in one round trip.
+  const [read] = await tx.query<{
+    traits: Record<string, unknown> | null;
+    rules: { id: string; conditions: unknown; actions: unknown }[];
+  }>(
+    `SELECT (SELECT traits FROM customers WHERE workspace_id = $1 AND id = $2) AS traits,
+       coalesce((SELECT json_agg(json_build_object('id', id, 'conditions', conditions, 'actions', actions)
+                   ORDER BY position, created_at)
+                 FROM routing_rules WHERE workspace_id = $1 AND enabled), '[]'::json) AS rules`,
     [workspaceId, input.customerId],
   );
-  const rules = await tx.query<{ id: string; conditions: unknown; actions: unknown }>(
-    `SELECT id, conditions, actions FROM routing_rules WHERE workspace_id = $1 AND enabled ORDER BY position, created_at`,
-    [workspaceId],
-  );
-  const facts = { ...input, tiers, traits: customer?.traits ?? {} };
+  const rules = read?.rules ?? [];
+  const facts = { ...input, tiers, traits: read?.traits ?? {} };
   let rule: { id: string; actions: RoutingActions } | null = null;
   for (const r of rules) {
     const conditions = RoutingConditions.safeParse(r.conditions);
@@ -156,15 +160,8 @@ export async function pickAgent(
        AND CASE WHEN $2::uuid IS NULL THEN u.role IN ('agent', 'supervisor')
                 ELSE EXISTS (SELECT 1 FROM team_members m WHERE m.workspace_id = s.workspace_id AND m.team_id = $2::uuid AND m.user_id = s.user_id) END`;
   const params = [input.workspaceId, input.teamId, input.language];
-  // Every agent has a settings row (defaults), so candidates can be locked row by row below.
-  await tx.query(
-    `INSERT INTO agent_settings (workspace_id, user_id)
-     SELECT u.workspace_id, u.id FROM users u
-     WHERE u.workspace_id = $1 AND u.role IN ('agent', 'supervisor', 'admin', 'owner')
-       AND NOT EXISTS (SELECT 1 FROM agent_settings s WHERE s.workspace_id = u.workspace_id AND s.user_id = u.id)
-     ON CONFLICT DO NOTHING`,
-    [input.workspaceId],
-  );
+  // Every agent has a settings row (defaults) — a trigger on users writes it (migration 0012) —
+  // so candidates can be locked row by row below.
   let row: { id: string } | undefined;
   if (input.mode === 'round_robin') {
     // In turn: the agent assigned longest ago with room. Row locks with SKIP LOCKED let

@@ -6,6 +6,8 @@ import { createFeedBus, type FeedBus } from '../realtime/feed.ts';
 import { loadChannelAdapters, type AdapterRegistry, type AnyAdapter } from './channel-registry.ts';
 import { DELIVER_JOB, deliveryJob } from './deliver.ts';
 import type { DeskContext, DeskHooks } from './desk-context.ts';
+import { startMailPolling } from './mail-polling.ts';
+import { startRetentionSweep, type RetentionOptions, type RetentionSweep } from './desk-retention.ts';
 import { checkSlaClocks } from './sla.ts';
 import { WEBHOOK_JOB, webhookJob } from './webhook-intake.ts';
 
@@ -15,6 +17,8 @@ export type ServiceDesk = DeskContext & {
   registerAdapter(adapter: AnyAdapter): void;
   /** One SLA sweep now (the timer runs it every `slaSweepMs`). */
   sweepSla(): Promise<number>;
+  /** Deletes finished jobs and processed webhook requests older than the retention (also on a timer). */
+  pruneFinished: RetentionSweep['sweep'];
   close(): Promise<void>;
 };
 
@@ -24,16 +28,25 @@ export type ServiceDeskOptions = {
   jobPollMs?: number;
   /** Jobs run at once (default 16). */
   jobConcurrency?: number;
+  /**
+   * Webhooks processed in the accepting process right after they committed, at most this many at
+   * once (default 4 × jobConcurrency); beyond it, or with 0, they wait for the job runner.
+   */
+  inlineConcurrency?: number;
   backoffMs?: (attempt: number) => number;
   slaSweepMs?: number;
+  /** How often due IMAP mailboxes are looked for (default 5 s); 0 turns the timer off (tests poll by hand). */
+  mailPollTickMs?: number;
   now?: () => Date;
   extraJobs?: Record<string, JobHandler>;
+  /** Retention of finished jobs and processed webhook requests (7 days, swept every 10 minutes). */
+  retention?: RetentionOptions;
 };
 
 export async function createServiceDesk(hub: Hub, options: ServiceDeskOptions = {}): Promise<ServiceDesk> {
   const adapters = options.adapters ?? loadChannelAdapters();
   const bus: FeedBus = createFeedBus();
-  const hooks: DeskHooks = { onInboundMessage: [] };
+  const hooks: DeskHooks = { onInboundMessage: [], holdsNewConversation: [] };
   let runner: JobRunner | null = null;
   const desk: DeskContext = {
     db: hub.db,
@@ -50,6 +63,7 @@ export async function createServiceDesk(hub: Hub, options: ServiceDeskOptions = 
     logger: hub.logger,
     pollMs: options.jobPollMs ?? 250,
     concurrency: options.jobConcurrency ?? 16,
+    ...(options.inlineConcurrency !== undefined ? { inlineConcurrency: options.inlineConcurrency } : {}),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
     handlers: { [WEBHOOK_JOB]: webhookJob(desk), [DELIVER_JOB]: deliveryJob(desk), ...options.extraJobs },
   });
@@ -68,13 +82,23 @@ export async function createServiceDesk(hub: Hub, options: ServiceDeskOptions = 
       .finally(() => (sweeping = false));
   }, options.slaSweepMs ?? 30_000);
   timer.unref();
+  const mailPolling = startMailPolling(desk, { tickMs: options.mailPollTickMs });
+  const retention = startRetentionSweep({
+    db: hub.db,
+    logger: hub.logger,
+    now: desk.now,
+    ...(options.retention ? { options: options.retention } : {}),
+  });
   return {
     ...desk,
     jobs,
     registerAdapter: (adapter) => adapters.set(adapter.kind, adapter),
     sweepSla,
+    pruneFinished: retention.sweep,
     async close() {
       clearInterval(timer);
+      await retention.stop();
+      await mailPolling.stop();
       await jobs.stop();
     },
   };

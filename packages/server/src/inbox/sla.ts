@@ -42,20 +42,23 @@ const dueAfter = (
       ? addBusinessMinutes(settings, from, minutes)
       : new Date(from.getTime() + minutes * 60_000);
 
-/** Picks the first policy that matches a new conversation and sets its due times. */
-export async function applySlaPolicy(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    conversationId: string;
-    priority: string;
-    channel: string;
-    inboxId: string;
-    tiers: string[];
-    settings: DeskSettings;
-    startedAt: Date;
-  },
-): Promise<void> {
+export type SlaStart = { policyId: string; firstResponseDue: Date | null; resolutionDue: Date | null };
+
+type NewConversationFacts = {
+  workspaceId: string;
+  priority: string;
+  channel: string;
+  inboxId: string;
+  tiers: string[];
+  settings: DeskSettings;
+  startedAt: Date;
+};
+
+/**
+ * The first policy that matches a new conversation and its due times, or null: read before the
+ * conversation is inserted, so the insert carries them (no second write of the new row).
+ */
+export async function slaForNewConversation(tx: Tx, input: NewConversationFacts): Promise<SlaStart | null> {
   const policies = await tx.query<PolicyRow>(
     `SELECT * FROM sla_policies WHERE workspace_id = $1 ORDER BY position, created_at`,
     [input.workspaceId],
@@ -71,17 +74,25 @@ export async function applySlaPolicy(
       (!tiers?.length || tiers.some((t) => input.tiers.includes(t)))
     );
   });
-  if (!policy) return;
+  if (!policy) return null;
+  return {
+    policyId: policy.id,
+    firstResponseDue: dueAfter(input.settings, policy, input.startedAt, policy.first_response_minutes),
+    resolutionDue: dueAfter(input.settings, policy, input.startedAt, policy.resolution_minutes),
+  };
+}
+
+/** Picks the first policy that matches a conversation already stored and sets its due times. */
+export async function applySlaPolicy(
+  tx: Tx,
+  input: NewConversationFacts & { conversationId: string },
+): Promise<void> {
+  const sla = await slaForNewConversation(tx, input);
+  if (!sla) return;
   await tx.query(
     `UPDATE conversations SET sla_policy_id = $3, sla_first_response_due = $4, sla_resolution_due = $5
      WHERE workspace_id = $1 AND id = $2`,
-    [
-      input.workspaceId,
-      input.conversationId,
-      policy.id,
-      dueAfter(input.settings, policy, input.startedAt, policy.first_response_minutes),
-      dueAfter(input.settings, policy, input.startedAt, policy.resolution_minutes),
-    ],
+    [input.workspaceId, input.conversationId, sla.policyId, sla.firstResponseDue, sla.resolutionDue],
   );
 }
 

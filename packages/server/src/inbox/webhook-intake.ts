@@ -1,32 +1,90 @@
 // Provider webhooks: acknowledged fast, processed durably. The request is verified on its raw
-// bytes, stored with its processing job in one transaction, and answered; a job parses it and
-// hands the items to the one receive path. What cannot be parsed goes to the dead-letter list.
+// bytes and stored with its processing job in one transaction before the provider hears 200;
+// then this process handles it at once (the job was claimed as it was enqueued, so no runner
+// takes it too). Should the process die first, the job runs when its lease ends; when this
+// process is busy, the job is left to the queue. Parsing and receiving: webhook-process.ts.
 import { err, ok, type Result } from 'neverthrow';
 import type { RawWebhook } from '../channels/channel-adapter.ts';
 import { answerHandshake, type HandshakeReply } from '../channels/handshakes.ts';
 import { isRegisteredChannelKind } from '../channels/registry.ts';
 import { appError, type AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
-import type { Database, Tx } from '../db/database.ts';
-import { enqueueJob, type JobHandler } from '../jobs/queue.ts';
+import type { Database } from '../db/database.ts';
+import { enqueueJob, type JobRunner } from '../jobs/queue.ts';
+import { deleteInBatches, type PruneLimits } from '../jobs/retention.ts';
 import type { DeskContext } from './desk-context.ts';
-import { findInboxForWebhook, readInbox } from './inboxes.service.ts';
-import { receiveInbound } from './receive.ts';
+import { findInboxForWebhook, type Inbox } from './inboxes.service.ts';
+import { processWebhookRequest } from './webhook-process.ts';
+
+export { webhookJob } from './webhook-process.ts';
 
 export const WEBHOOK_JOB = 'webhook.process';
+const MAX_ATTEMPTS = 8;
+
+/** The desk with its job runner: a webhook is run here at once when the runner has room. */
+export type IntakeDesk = DeskContext & { jobs: Pick<JobRunner, 'hasRoom' | 'runClaimed'> };
 
 export async function acceptWebhook(
-  desk: DeskContext,
+  desk: IntakeDesk,
   input: { inboxId: string; raw: RawWebhook },
 ): Promise<Result<{ requestId: string }, AppError>> {
-  const inbox = await findInboxForWebhook(desk.db, input.inboxId);
+  const inbox = await inboxForWebhook(desk.db, input.inboxId);
   if (!inbox) return err(appError('PSK_INBOX_NOT_FOUND', { field: 'inboxId' }));
+  return acceptFor(desk, inbox, input.raw);
+}
+
+/**
+ * A GET on a webhook URL: a provider's URL check (Meta hub.challenge, X CRC) is answered;
+ * any other GET is a webhook like a POST — Kavenegar delivers inbound SMS by GET with the
+ * message in the query string.
+ */
+export async function receiveWebhookGet(
+  desk: IntakeDesk,
+  input: { inboxId: string; raw: RawWebhook },
+): Promise<
+  Result<{ type: 'handshake'; reply: HandshakeReply } | { type: 'accepted'; requestId: string }, AppError>
+> {
+  const inbox = await inboxForWebhook(desk.db, input.inboxId);
+  if (!inbox) return err(appError('PSK_INBOX_NOT_FOUND', { field: 'inboxId' }));
+  const reply = isRegisteredChannelKind(inbox.channel)
+    ? answerHandshake(inbox.channel, input.raw, inbox.config)
+    : null;
+  if (reply) return ok({ type: 'handshake', reply });
+  return (await acceptFor(desk, inbox, input.raw)).map(({ requestId }) => ({
+    type: 'accepted' as const,
+    requestId,
+  }));
+}
+
+// Every request looks its inbox up. What accepting and parsing read of it — workspace, channel,
+// config, secret — does not change once the inbox exists (its status does, and is not read
+// here), so a process keeps it a few seconds: one transaction less per message. Ids not found
+// are not kept.
+const INBOX_TTL_MS = 5_000;
+const knownInboxes = new WeakMap<Database, Map<string, { inbox: Inbox; until: number }>>();
+
+async function inboxForWebhook(db: Database, inboxId: string): Promise<Inbox | null> {
+  let known = knownInboxes.get(db);
+  if (!known) knownInboxes.set(db, (known = new Map()));
+  const hit = known.get(inboxId);
+  if (hit && hit.until > Date.now()) return hit.inbox;
+  const inbox = await findInboxForWebhook(db, inboxId);
+  if (inbox) known.set(inboxId, { inbox, until: Date.now() + INBOX_TTL_MS });
+  else known.delete(inboxId);
+  return inbox;
+}
+
+async function acceptFor(
+  desk: IntakeDesk,
+  inbox: Inbox,
+  raw: RawWebhook,
+): Promise<Result<{ requestId: string }, AppError>> {
   const adapter = desk.adapters.get(inbox.channel);
   const config = adapter?.config.safeParse(inbox.config);
   if (!adapter || !config?.success) return err(appError('PSK_CHANNEL_NOT_AVAILABLE', { field: 'inboxId' }));
   let verified = false;
   try {
-    verified = adapter.verify(input.raw, config.data);
+    verified = adapter.verify(raw, config.data);
   } catch {
     verified = false;
   }
@@ -36,161 +94,65 @@ export async function acceptWebhook(
         inboxId: inbox.id,
         channel: inbox.channel,
         workspaceId: inbox.workspaceId,
-        bytes: input.raw.rawBody.length,
+        bytes: raw.rawBody.length,
       },
       'webhook rejected: bad or missing signature',
     );
     return err(appError('PSK_WEBHOOK_SIGNATURE_INVALID'));
   }
+  const workspaceId = inbox.workspaceId;
   const requestId = uuidv7();
-  await desk.db.inWorkspace(inbox.workspaceId, async (tx) => {
+  const inline = desk.jobs.hasRoom();
+  const payload = { requestId };
+  const jobId = await desk.db.inWorkspace(workspaceId, async (tx) => {
     await tx.query(
       `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
-        inbox.workspaceId,
+        workspaceId,
         requestId,
         inbox.id,
-        input.raw.method,
-        input.raw.url,
-        JSON.stringify(input.raw.headers),
-        JSON.stringify(input.raw.query),
-        input.raw.rawBody,
+        raw.method,
+        raw.url,
+        JSON.stringify(raw.headers),
+        JSON.stringify(raw.query),
+        raw.rawBody,
       ],
     );
-    await enqueueJob(tx, {
-      workspaceId: inbox.workspaceId,
+    return enqueueJob(tx, {
+      workspaceId,
       kind: WEBHOOK_JOB,
-      payload: { requestId },
-      maxAttempts: 8,
+      payload,
+      maxAttempts: MAX_ATTEMPTS,
+      claimed: inline,
     });
   });
-  desk.kickJobs();
+  if (inline && jobId) {
+    // Committed: the request is durable whatever happens now. Processing starts at once and is
+    // not awaited — the provider's 200 does not wait for it.
+    const job = { workspaceId, id: jobId, kind: WEBHOOK_JOB, payload, attempt: 1, maxAttempts: MAX_ATTEMPTS };
+    void desk.jobs.runClaimed(job, () => processWebhookRequest(desk, { workspaceId, requestId, inbox, raw }));
+  } else desk.kickJobs();
   return ok({ requestId });
 }
 
-/** A provider's URL check (Meta hub.challenge, X CRC), answered by the channel's handshake. */
-export async function answerChallenge(
-  desk: DeskContext,
-  input: { inboxId: string; raw: RawWebhook },
-): Promise<Result<HandshakeReply, AppError>> {
-  const inbox = await findInboxForWebhook(desk.db, input.inboxId);
-  if (!inbox) return err(appError('PSK_INBOX_NOT_FOUND', { field: 'inboxId' }));
-  const reply = isRegisteredChannelKind(inbox.channel)
-    ? answerHandshake(inbox.channel, input.raw, inbox.config)
-    : null;
-  return ok(reply ?? { status: 200, contentType: 'text/plain', body: 'ok' });
-}
-
-type RequestRow = {
-  inbox_id: string;
-  method: string;
-  url: string;
-  headers: Record<string, string | undefined>;
-  query: Record<string, string | undefined>;
-  body: Uint8Array;
-  processed_at: Date | null;
-};
-
-async function deadLetter(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    inboxId: string;
-    requestId: string | null;
-    reason: string;
-    body: string;
-    headers: unknown;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO dead_letters (workspace_id, id, inbox_id, webhook_request_id, reason, body, headers) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      input.workspaceId,
-      uuidv7(),
-      input.inboxId,
-      input.requestId,
-      input.reason.slice(0, 2000),
-      input.body,
-      JSON.stringify(input.headers),
-    ],
-  );
-}
-
-export function webhookJob(desk: DeskContext): JobHandler {
-  return {
-    async run(job) {
-      const requestId = String(job.payload.requestId);
-      const loaded = await desk.db.inWorkspace(job.workspaceId, async (tx) => {
-        const [request] = await tx.query<RequestRow>(
-          `SELECT inbox_id, method, url, headers, query, body, processed_at FROM webhook_requests WHERE workspace_id = $1 AND id = $2`,
-          [job.workspaceId, requestId],
-        );
-        const inbox = request
-          ? await readInbox(tx, { workspaceId: job.workspaceId, inboxId: request.inbox_id })
-          : null;
-        return { request, inbox };
-      });
-      const { request, inbox } = loaded;
-      if (!request || !inbox || request.processed_at) return { type: 'done' };
-      const adapter = desk.adapters.get(inbox.channel);
-      const config = adapter?.config.safeParse(inbox.config);
-      if (!adapter || !config?.success)
-        return { type: 'retry', reason: `no usable ${inbox.channel} adapter` };
-      const raw: RawWebhook = {
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        query: request.query,
-        rawBody: Buffer.from(request.body),
-      };
-      const body = raw.rawBody.toString('utf8');
-      let parsed;
-      try {
-        parsed = adapter.parse(raw, config.data);
-      } catch (error) {
-        parsed = null;
-        desk.logger.error({ err: error, inboxId: inbox.id }, 'adapter parse threw');
-      }
-      if (!parsed || parsed.isErr()) {
-        const reason = parsed?.isErr() ? parsed.error.reason : 'the adapter failed on this payload';
-        await desk.db.inWorkspace(job.workspaceId, async (tx) => {
-          await deadLetter(tx, {
-            workspaceId: job.workspaceId,
-            inboxId: inbox.id,
-            requestId,
-            reason,
-            body,
-            headers: raw.headers,
-          });
-          await markProcessed(tx, job.workspaceId, requestId);
-        });
-        desk.logger.warn({ inboxId: inbox.id, reason }, 'webhook dead-lettered');
-        return { type: 'done' };
-      }
-      const outcomes = await receiveInbound(desk, { inbox, items: parsed.value });
-      await desk.db.inWorkspace(job.workspaceId, async (tx) => {
-        for (const o of outcomes)
-          if (o.kind === 'rejected')
-            await deadLetter(tx, {
-              workspaceId: job.workspaceId,
-              inboxId: inbox.id,
-              requestId,
-              reason: o.reason,
-              body,
-              headers: raw.headers,
-            });
-        await markProcessed(tx, job.workspaceId, requestId);
-      });
-      return { type: 'done' };
-    },
-  };
-}
-
-async function markProcessed(tx: Tx, workspaceId: string, requestId: string): Promise<void> {
-  await tx.query(`UPDATE webhook_requests SET processed_at = now() WHERE workspace_id = $1 AND id = $2`, [
-    workspaceId,
-    requestId,
-  ]);
+/** Deletes processed webhook requests received before `olderThan`, in small batches; how many. */
+export async function pruneProcessedWebhooks(
+  db: Database,
+  input: { olderThan: Date } & PruneLimits,
+): Promise<number> {
+  return deleteInBatches(async (limit) => {
+    const rows = await db.asSystem((tx) =>
+      tx.query<{ id: string }>(
+        `DELETE FROM webhook_requests w USING (
+           SELECT workspace_id, id FROM webhook_requests
+           WHERE received_at < $1::timestamptz AND processed_at IS NOT NULL
+           ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED) old
+         WHERE w.workspace_id = old.workspace_id AND w.id = old.id RETURNING w.id`,
+        [input.olderThan, limit],
+      ),
+    );
+    return rows.length;
+  }, input);
 }
 
 export type DeadLetter = { id: string; inboxId: string; reason: string; body: string; createdAt: Date };

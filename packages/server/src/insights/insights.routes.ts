@@ -10,7 +10,8 @@ import {
   SentimentBody,
   SentimentReply,
 } from './insights.schema.ts';
-import { fitCustomerLifetimeValue, mineOrderRules, scoreSentiment } from './insights.service.ts';
+import { fitCustomerLifetimeValue, mineOrderRules } from './insights.service.ts';
+import { classifyForWorkspace } from './sentiment/workspace-model.service.ts';
 
 export const insightsRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, { hub }) => {
   const analysts = requireUser(hub.auth, ROLES.readCustomers);
@@ -44,11 +45,18 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, {
   app.post('/api/insights/sentiment', {
     schema: {
       tags: ['insights'],
-      summary: 'Sentiment of Persian and English texts (default model trained on SnappFood reviews)',
+      summary:
+        "Sentiment of Persian and English texts (the workspace's own model when it trained one, else the default trained on SnappFood reviews)",
       body: SentimentBody,
       response: { 200: SentimentReply },
     },
     preHandler: analysts,
-    handler: async (request) => ({ results: scoreSentiment(request.body) }),
+    handler: async (request) => {
+      const { results } = await classifyForWorkspace(hub, {
+        workspaceId: principalOf(request).workspaceId,
+        texts: request.body.texts,
+      });
+      return { results: results.map((r) => ({ label: r.label, score: r.score })) };
+    },
   });
 };

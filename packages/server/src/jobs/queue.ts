@@ -4,6 +4,7 @@
 import type { Logger } from '../core/logger.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
+import { createDoneBatch, type JobRow } from './done-batch.ts';
 
 export type Job = {
   workspaceId: string;
@@ -26,7 +27,15 @@ export type JobHandler = {
   run(job: Job): Promise<JobOutcome>;
   /** After the last attempt failed or a permanent failure: record the reason where users see it. */
   giveUp?(job: Job, reason: string): Promise<void>;
+  /**
+   * Runs in the transaction that records a batch of this kind's jobs done, so what marks the
+   * work finished (a webhook request's processed_at) commits with the jobs' own state.
+   */
+  finishBatch?(tx: Tx, jobs: readonly Job[]): Promise<void>;
 };
+
+/** How long a claimed job is its runner's before another may take it (its process is presumed dead). */
+export const DEFAULT_LEASE_SECONDS = 120;
 
 export async function enqueueJob(
   tx: Tx,
@@ -38,12 +47,23 @@ export async function enqueueJob(
     maxAttempts?: number;
     /** A second enqueue with the same key is a no-op (an effect is scheduled once). */
     idempotencyKey?: string;
+    /**
+     * Enqueued already claimed by the caller (running, attempt 1, leased for `leaseSeconds`), who
+     * runs it at once with `JobRunner.runClaimed` once this transaction committed. No runner
+     * takes it unless the lease runs out — the caller's process died — so it runs once, and the
+     * queue still finishes it after a crash.
+     */
+    claimed?: boolean;
+    leaseSeconds?: number;
   },
 ): Promise<string | null> {
   const id = uuidv7();
+  const lease = input.claimed ? (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) : null;
   const rows = await tx.query<{ id: string }>(
-    `INSERT INTO jobs (workspace_id, id, kind, payload, run_at, max_attempts, idempotency_key)
-     VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6, $7)
+    `INSERT INTO jobs (workspace_id, id, kind, payload, run_at, max_attempts, idempotency_key, status, attempts, locked_until)
+     VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6, $7,
+       CASE WHEN $8::float8 IS NULL THEN 'queued' ELSE 'running' END, CASE WHEN $8::float8 IS NULL THEN 0 ELSE 1 END,
+       now() + make_interval(secs => $8::float8))
      ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
     [
       input.workspaceId,
@@ -53,6 +73,7 @@ export async function enqueueJob(
       input.runAt ?? null,
       input.maxAttempts ?? 6,
       input.idempotencyKey ?? null,
+      lease,
     ],
   );
   return rows[0]?.id ?? null;
@@ -68,18 +89,20 @@ export type JobRunner = {
   start(): void;
   /** Wakes the runner now (call after the transaction that enqueued a job committed). */
   kick(): void;
+  /**
+   * Whether a job may be claimed at enqueue and run here at once: false while `inlineConcurrency`
+   * such runs are going on, so an overloaded process leaves new work to the queue.
+   */
+  hasRoom(): boolean;
+  /**
+   * Runs a job enqueued `claimed` (after its transaction committed) in this process, with the
+   * queue's bookkeeping: done, retry with backoff, give up. `run` replaces the handler's run
+   * when the caller holds what the handler would load (the webhook's request, already parsed).
+   */
+  runClaimed(job: Job, run?: (job: Job) => Promise<JobOutcome>): Promise<void>;
   /** Runs due jobs until none is due (tests). */
   drain(): Promise<number>;
   stop(): Promise<void>;
-};
-
-type JobRow = {
-  workspace_id: string;
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-  max_attempts: number;
 };
 
 export function createJobRunner(deps: {
@@ -89,18 +112,25 @@ export function createJobRunner(deps: {
   /** How often to look for due jobs when nobody kicked (retries, scheduled messages). */
   pollMs?: number;
   concurrency?: number;
+  /** Claimed jobs run at once in this process (`runClaimed`); default 4 × concurrency. */
+  inlineConcurrency?: number;
   backoffMs?: (attempt: number) => number;
   /** A claimed job whose worker died is taken again after this long. */
   leaseSeconds?: number;
 }): JobRunner {
   const pollMs = deps.pollMs ?? 250;
   const concurrency = deps.concurrency ?? 16;
+  const inlineConcurrency = deps.inlineConcurrency ?? concurrency * 4;
   const backoff = deps.backoffMs ?? defaultBackoffMs;
-  const lease = deps.leaseSeconds ?? 120;
+  const lease = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  // Done marks of jobs finishing together are written in one statement and one commit.
+  const doneBatch = createDoneBatch({ db: deps.db, handlers: deps.handlers });
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let kicked = false;
+  let inline = 0;
+  const inlineRuns = new Set<Promise<void>>();
 
   async function claim(limit: number): Promise<JobRow[]> {
     return deps.db.asSystem((tx) =>
@@ -117,35 +147,21 @@ export function createJobRunner(deps: {
     );
   }
 
-  async function finish(row: JobRow, outcome: JobOutcome): Promise<void> {
-    const job: Job = {
-      workspaceId: row.workspace_id,
-      id: row.id,
-      kind: row.kind,
-      payload: row.payload,
-      attempt: row.attempts,
-      maxAttempts: row.max_attempts,
-    };
-    const retry = outcome.type === 'retry' && row.attempts < row.max_attempts;
+  async function finish(job: Job, outcome: JobOutcome): Promise<void> {
     if (outcome.type === 'done') {
-      await deps.db.asSystem((tx) =>
-        tx.query(
-          `UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL WHERE workspace_id = $1 AND id = $2`,
-          [row.workspace_id, row.id],
-        ),
-      );
+      await doneBatch.add(job);
       return;
     }
-    if (retry) {
+    if (outcome.type === 'retry' && job.attempt < job.maxAttempts) {
       await deps.db.asSystem((tx) =>
         tx.query(
           `UPDATE jobs SET status = 'queued', locked_until = NULL, last_error = $3,
              run_at = now() + make_interval(secs => $4) WHERE workspace_id = $1 AND id = $2`,
-          [row.workspace_id, row.id, outcome.reason, backoff(row.attempts) / 1000],
+          [job.workspaceId, job.id, outcome.reason, backoff(job.attempt) / 1000],
         ),
       );
       deps.logger.warn(
-        { job: row.kind, id: row.id, attempt: row.attempts, reason: outcome.reason },
+        { job: job.kind, id: job.id, attempt: job.attempt, reason: outcome.reason },
         'job will retry',
       );
       return;
@@ -153,44 +169,48 @@ export function createJobRunner(deps: {
     await deps.db.asSystem((tx) =>
       tx.query(
         `UPDATE jobs SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $3 WHERE workspace_id = $1 AND id = $2`,
-        [row.workspace_id, row.id, outcome.reason],
+        [job.workspaceId, job.id, outcome.reason],
       ),
     );
-    deps.logger.warn({ job: row.kind, id: row.id, reason: outcome.reason }, 'job failed');
-    await deps.handlers[row.kind]?.giveUp?.(job, outcome.reason);
+    deps.logger.warn({ job: job.kind, id: job.id, reason: outcome.reason }, 'job failed');
+    await deps.handlers[job.kind]?.giveUp?.(job, outcome.reason);
   }
 
-  async function runOne(row: JobRow): Promise<void> {
-    const handler = deps.handlers[row.kind];
+  async function runOne(job: Job, run?: (job: Job) => Promise<JobOutcome>): Promise<void> {
+    const handler = deps.handlers[job.kind];
+    const execute = run ?? (handler ? (j: Job) => handler.run(j) : null);
     let outcome: JobOutcome;
-    if (!handler) outcome = { type: 'failed', reason: `no handler for job kind ${row.kind}` };
+    if (!execute) outcome = { type: 'failed', reason: `no handler for job kind ${job.kind}` };
     else {
       try {
-        outcome = await handler.run({
-          workspaceId: row.workspace_id,
-          id: row.id,
-          kind: row.kind,
-          payload: row.payload,
-          attempt: row.attempts,
-          maxAttempts: row.max_attempts,
-        });
+        outcome = await execute(job);
       } catch (error) {
         // A thrown error is a bug or an outage (database, network): treat it as transient.
-        deps.logger.error({ err: error, job: row.kind, id: row.id }, 'job threw');
+        deps.logger.error({ err: error, job: job.kind, id: job.id }, 'job threw');
         outcome = { type: 'retry', reason: error instanceof Error ? error.message : String(error) };
       }
     }
     try {
-      await finish(row, outcome);
+      await finish(job, outcome);
     } catch (error) {
-      deps.logger.error({ err: error, job: row.kind, id: row.id }, 'job bookkeeping failed');
+      // The job stays leased: once the lease ends the queue runs it again (handlers are idempotent).
+      deps.logger.error({ err: error, job: job.kind, id: job.id }, 'job bookkeeping failed');
     }
   }
+
+  const toJob = (row: JobRow): Job => ({
+    workspaceId: row.workspace_id,
+    id: row.id,
+    kind: row.kind,
+    payload: row.payload,
+    attempt: row.attempts,
+    maxAttempts: row.max_attempts,
+  });
 
   /** One pass: claims up to `concurrency` jobs and runs them together (drain, in tests). */
   async function pass(): Promise<number> {
     const rows = await claim(concurrency);
-    await Promise.all(rows.map(runOne));
+    await Promise.all(rows.map((row) => runOne(toJob(row))));
     return rows.length;
   }
 
@@ -215,7 +235,7 @@ export function createJobRunner(deps: {
           lastClaimFull = claimed === limit;
           for (const row of rows) {
             inFlight++;
-            void runOne(row).finally(() => {
+            void runOne(toJob(row)).finally(() => {
               inFlight--;
               // The queue had more than we could take: claim again now that a slot is free.
               if (lastClaimFull) {
@@ -251,18 +271,33 @@ export function createJobRunner(deps: {
       kicked = true;
       wakeUp();
     },
+    hasRoom: () => inline < inlineConcurrency,
+    runClaimed(job, run) {
+      inline++;
+      const done = runOne(job, run).finally(() => {
+        inline--;
+        inlineRuns.delete(done);
+      });
+      inlineRuns.add(done);
+      return done;
+    },
     async drain() {
       let total = 0;
       for (;;) {
+        // Jobs running here since their enqueue finish first: what they leave (a retry) is due work.
+        const inlineNow = inlineRuns.size;
+        await Promise.all(inlineRuns);
         const ran = await pass();
-        total += ran;
-        if (ran === 0) return total;
+        total += ran + inlineNow;
+        if (ran === 0 && inlineRuns.size === 0) return total;
       }
     },
     async stop() {
       running = false;
       wakeUp();
       await loop;
+      await Promise.all(inlineRuns);
+      await doneBatch.flush();
     },
   };
 }

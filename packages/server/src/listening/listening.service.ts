@@ -4,7 +4,7 @@
 import type { Hub } from '../api/hub.ts';
 import { HANDLE_TYPES, type HandleType } from '../core/identifiers.ts';
 import { tokenize } from '../core/persian-text.ts';
-import { classifySentiment, loadDefaultSentimentModel } from '../insights/sentiment/sentiment.service.ts';
+import { classifyForWorkspace } from '../insights/sentiment/workspace-model.service.ts';
 import { recordInteraction } from '../ingest/ingest.service.ts';
 import type { AlertReply, Mention } from './listening.schema.ts';
 import { judgeHour } from './spike-alerts.ts';
@@ -91,7 +91,16 @@ type Recorded = {
  */
 export async function receiveMentions(
   deps: ListeningDeps,
-  input: { workspaceId: string; mentions: readonly Mention[]; settings?: SpikeSettings },
+  input: {
+    workspaceId: string;
+    mentions: readonly Mention[];
+    settings?: SpikeSettings;
+    /**
+     * false for comments and mentions that reached the brand's own accounts (a channel's public
+     * posts): they are about the brand whether or not they name a keyword.
+     */
+    keywordsRequired?: boolean;
+  },
 ): Promise<{
   received: number;
   duplicates: number;
@@ -108,7 +117,7 @@ export async function receiveMentions(
   let ignored = 0;
   for (const mention of unique.values()) {
     const found = matchKeywords({ text: mention.text, keywords });
-    if (keywords.length > 0 && found.length === 0) ignored += 1;
+    if (keywords.length > 0 && found.length === 0 && input.keywordsRequired !== false) ignored += 1;
     else matched.push({ mention, keywords: found });
   }
   const stored = await deps.db.inWorkspace(workspaceId, (tx) =>
@@ -123,8 +132,9 @@ export async function receiveMentions(
     (m) => !known.has(`${networkChannel(m.mention.network)}\u0000${m.mention.id}`),
   );
 
-  const sentiments = classifySentiment({
-    model: loadDefaultSentimentModel(),
+  // The workspace's own model when it trained one (insights/sentiment), else the default.
+  const { results: sentiments } = await classifyForWorkspace(deps, {
+    workspaceId,
     texts: fresh.map((m) => m.mention.text),
   });
   // Concurrent calls share the ingest pipeline's group commit (one transaction for the batch).

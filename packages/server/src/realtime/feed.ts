@@ -35,17 +35,54 @@ export type Signal = {
   payload: Record<string, unknown>;
 };
 
-export async function appendFeed(
-  tx: Tx,
-  input: { workspaceId: string; userId: string | null; type: FeedType; payload: Record<string, unknown> },
-): Promise<FeedItem> {
-  const now = Date.now();
-  const item: FeedItem = { id: uuidv7(now), ...input, at: new Date(now).toISOString() };
-  await tx.query(
-    `INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [item.workspaceId, item.id, item.userId, item.type, JSON.stringify(item.payload), item.at],
-  );
+type FeedInput = {
+  workspaceId: string;
+  userId: string | null;
+  type: FeedType;
+  payload: Record<string, unknown>;
+};
+
+export async function appendFeed(tx: Tx, input: FeedInput): Promise<FeedItem> {
+  const item = feedItem(input);
+  await insertFeedItems(tx, [item]);
   return item;
+}
+
+/** An item with its id and time, not yet stored: several are then written in one statement. */
+export function feedItem(input: FeedInput): FeedItem {
+  const now = Date.now();
+  return { id: uuidv7(now), ...input, at: new Date(now).toISOString() };
+}
+
+/** Stores items made with feedItem, in the transaction of the change they report (one statement). */
+export async function insertFeedItems(tx: Tx, items: readonly FeedItem[]): Promise<void> {
+  if (items.length === 0) return;
+  if (items.length === 1) {
+    const [item] = items as [FeedItem];
+    await tx.query(
+      `INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [item.workspaceId, item.id, item.userId, item.type, JSON.stringify(item.payload), item.at],
+    );
+    return;
+  }
+  // One JSON parameter: the same statement on PGlite and node-postgres, whatever the payloads hold.
+  await tx.query(
+    `INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at)
+     SELECT workspace_id, id, user_id, type, payload, at FROM jsonb_to_recordset($1::jsonb)
+       AS i(workspace_id uuid, id uuid, user_id uuid, type text, payload jsonb, at timestamptz)`,
+    [
+      JSON.stringify(
+        items.map((i) => ({
+          workspace_id: i.workspaceId,
+          id: i.id,
+          user_id: i.userId,
+          type: i.type,
+          payload: i.payload,
+          at: i.at,
+        })),
+      ),
+    ],
+  );
 }
 
 /**

@@ -49,6 +49,8 @@ export const ImapSettings = z.object({
   mailbox: z.string().min(1).default('INBOX'),
   starttls: Starttls,
   ca: Ca,
+  /** How often the desk polls this mailbox; 15 s at least, since each poll is a fresh IMAP login. */
+  pollSeconds: z.number().int().min(15).max(86_400).default(60),
 });
 
 export const EmailConfig = z.object({

@@ -26,6 +26,13 @@ export type ImapPollOutcome = {
 /** `auth` disables the inbox and tells an admin (wrong password, no such mailbox, untrusted server); `transient` retries. */
 export type ImapPollFailure = { type: 'transient' | 'auth'; reason: string; cursor: ImapCursor | null };
 
+/**
+ * Where a mail sits. Outside a first poll the caller may store `{uidValidity, lastUid: uid}` as
+ * its cursor together with the mail, so a crash between two mails neither loses nor repeats one;
+ * a first poll's cursor only holds once the whole poll is done (it skips the mail already there).
+ */
+export type ImapMessageInfo = { uid: number; uidValidity: string; firstPoll: boolean };
+
 export type ImapPollInput = {
   config: ImapSettings;
   /** null on the first poll (and after a UIDVALIDITY change). */
@@ -33,7 +40,7 @@ export type ImapPollInput = {
   /** First poll only: take mail from this day on. Without it, the first poll takes the unseen mail. */
   since?: Date;
   /** Store the mail; resolve once it is durable. A rejection stops the poll there. */
-  onMessage: (raw: Buffer, info: { uid: number }) => Promise<void>;
+  onMessage: (raw: Buffer, info: ImapMessageInfo) => Promise<void>;
   maxMessages?: number;
   maxSizeBytes?: number;
 };
@@ -137,7 +144,7 @@ export async function pollImapInbox(input: ImapPollInput): Promise<Result<ImapPo
         const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
         if (message && message.source) {
           try {
-            await input.onMessage(message.source, { uid });
+            await input.onMessage(message.source, { uid, uidValidity, firstPoll });
           } catch (error) {
             // Stored up to the previous UID: the caller keeps that cursor and the next poll resumes here.
             const progress = firstPoll ? null : { uidValidity, lastUid };

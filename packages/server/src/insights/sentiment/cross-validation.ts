@@ -57,7 +57,8 @@ export function crossValidate(
   return { folds, accuracies, mean, standardDeviation, probabilities };
 }
 
-function stratifiedFolds(input: {
+/** The fold (0…folds−1) of each example; other models are scored on the same folds. */
+export function stratifiedFolds(input: {
   examples: readonly LabelledText[];
   folds: number;
   seed: number;
