@@ -5,6 +5,7 @@
 // a bare push through the same server and the same sockets (the in-process feed bus), no database.
 //   npx tsx bench/fanout.bench.ts [--db=pglite|postgres] [--agents=500] [--rate=200] [--seconds=10] [--customers=1000]
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import WebSocket from 'ws';
 import { uuidv7 } from '../packages/server/src/core/ids.ts';
 import { createApiToken } from '../packages/server/src/workspaces/workspaces.service.ts';
@@ -151,6 +152,14 @@ async function main(): Promise<void> {
   const acks: number[] = [];
   let refused = 0;
   profile?.reset();
+  // --cpuprofile=<file>: a V8 CPU profile of the measured phase only (set-up left out).
+  const cpuProfile = arg('cpuprofile', '');
+  const inspector = cpuProfile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const cpuBefore = cpuNow();
   const started = performance.now();
   await openLoop(RATE, total, (seq) => {
@@ -166,6 +175,11 @@ async function main(): Promise<void> {
   const deadline = performance.now() + 30_000;
   while (fanout.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 
+  if (inspector) {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    writeFileSync(cpuProfile, JSON.stringify(taken));
+    inspector.disconnect();
+  }
   const lines = [
     `fan-out, ${DB}, ${AGENTS} agent sockets, ${RATE} inbound msg/s offered for ${SECONDS} s (${fmt(total / sendSeconds)} msg/s achieved), ${CUSTOMERS} customers`,
     `delivered to the assigned agent: ${fanout.length} / ${total}`,
@@ -186,7 +200,9 @@ async function main(): Promise<void> {
   for (const s of sockets) s.close();
   await built.close();
   await db.opened.close();
-  await db.drop();
+  // --keep: leave the scratch database for EXPLAIN (its URL is printed).
+  if (process.argv.includes('--keep')) console.log(`kept: ${db.url ?? 'PGlite'}`);
+  else await db.drop();
 }
 
 async function webhook(base: string, inboxId: string, seq: number, customer: number): Promise<void> {

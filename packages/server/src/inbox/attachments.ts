@@ -2,7 +2,7 @@
 // sends. The bytes live in message_attachments, by position; messages.attachments keeps the
 // metadata so listing a conversation never loads a file.
 import { err, ok, type Result } from 'neverthrow';
-import type { Attachment } from '../channels/channel-adapter.ts';
+import type { Attachment, ChannelKind } from '../channels/channel-adapter.ts';
 import { appError, type AppError } from '../core/errors.ts';
 import type { Database, Tx } from '../db/database.ts';
 
@@ -10,11 +10,13 @@ import type { Database, Tx } from '../db/database.ts';
 export const ATTACHMENT_LIMITS = { fileBytes: 10 * 1024 * 1024, messageBytes: 15 * 1024 * 1024, files: 10 };
 
 /**
- * The channels whose adapters send a file we hold (not only a link to one). Others — SMS,
- * Telegram's text, X, WhatsApp — send attachments as public URLs, which the hub does not serve,
- * so a reply with files on them is refused when posted rather than failing in the delivery job.
+ * The channels whose adapters send a file we hold (not only a link to one): e-mail as MIME parts,
+ * the API channel as base64 in its signed JSON. SMS, Telegram, Bale, X and WhatsApp send
+ * attachments as public URLs, which the hub does not serve, and web chat, Messenger, Instagram and
+ * voice send text only, so a reply with files on them is refused when posted rather than failing
+ * in the delivery job (or going out without its files).
  */
-const CHANNELS_SENDING_FILES: ReadonlySet<string> = new Set(['email']);
+const CHANNELS_SENDING_FILES: ReadonlySet<ChannelKind> = new Set<ChannelKind>(['email', 'api']);
 
 export type PostedAttachment = { filename: string; contentType: string; contentBase64: string };
 export type HeldFile = { filename: string; contentType: string; content: Buffer };
@@ -49,8 +51,8 @@ export function decodeAttachments(posted: PostedAttachment[]): Result<HeldFile[]
 export async function replyChannelSendsFiles(
   tx: Tx,
   input: { workspaceId: string; conversationId: string },
-): Promise<{ channel: string; sendsFiles: boolean } | null> {
-  const [row] = await tx.query<{ channel: string }>(
+): Promise<{ channel: ChannelKind; sendsFiles: boolean } | null> {
+  const [row] = await tx.query<{ channel: ChannelKind }>(
     `SELECT i.channel FROM conversations c JOIN inboxes i ON i.workspace_id = c.workspace_id AND i.id = c.reply_inbox_id
      WHERE c.workspace_id = $1 AND c.id = $2`,
     [input.workspaceId, input.conversationId],

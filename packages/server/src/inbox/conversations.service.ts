@@ -13,6 +13,7 @@ import {
 import { queueOutbound } from './deliver.ts';
 import { noEffects, publishEffects, type DeskContext, type Effects } from './desk-context.ts';
 import { readDeskSettings } from './desk-settings.ts';
+import { conversationsMatching, searchText } from './message-search.ts';
 import { addNote } from './notes.ts';
 import { notify } from './notifications.ts';
 import type { Priority } from './routing.ts';
@@ -118,32 +119,55 @@ export async function listConversations(
   desk: DeskContext,
   filter: ConversationFilter,
 ): Promise<Conversation[]> {
-  const rows = await desk.db.inWorkspace(filter.workspaceId, async (tx) => {
-    const custom = filter.status && !(BUILT_IN_STATUSES as readonly string[]).includes(filter.status);
-    return tx.query<ConversationRow>(
-      `${SELECT_CONVERSATION}
-       WHERE c.workspace_id = $1 AND c.merged_into IS NULL
+  const custom = filter.status && !(BUILT_IN_STATUSES as readonly string[]).includes(filter.status);
+  const where = `c.workspace_id = $1 AND c.merged_into IS NULL
          AND ($2::text IS NULL OR ${custom ? 'c.custom_status' : 'c.status'} = $2)
          AND ($3::uuid IS NULL OR c.customer_id = $3::uuid)
          AND ($4::uuid IS NULL OR c.inbox_id = $4::uuid OR c.reply_inbox_id = $4::uuid)
          AND ($5::uuid IS NULL OR c.assignee_id = $5::uuid)
-         AND ($6::uuid IS NULL OR c.team_id = $6::uuid)
-         AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
-               AND to_tsvector('simple', m.search_text) @@ plainto_tsquery('simple', $7)))
-       ORDER BY c.updated_at DESC LIMIT $8`,
-      [
-        filter.workspaceId,
-        filter.status ?? null,
-        filter.customerId ?? null,
-        filter.inboxId ?? null,
-        filter.assigneeId ?? null,
-        filter.teamId ?? null,
-        filter.q ?? null,
+         AND ($6::uuid IS NULL OR c.team_id = $6::uuid)`;
+  const params = [
+    filter.workspaceId,
+    filter.status ?? null,
+    filter.customerId ?? null,
+    filter.inboxId ?? null,
+    filter.assigneeId ?? null,
+    filter.teamId ?? null,
+  ];
+  if (filter.q === undefined) {
+    const rows = await desk.db.inWorkspace(filter.workspaceId, (tx) =>
+      tx.query<ConversationRow>(`${SELECT_CONVERSATION} WHERE ${where} ORDER BY c.updated_at DESC LIMIT $7`, [
+        ...params,
         filter.limit,
-      ],
+      ]),
     );
-  });
-  return rows.map(toConversation);
+    return rows.map(toConversation);
+  }
+  // With q: conversations with a matching message, newest matching message first. The search
+  // yields candidate ids window by window (message-search.ts); they are read here, under
+  // row-level security and the other filters, a slice at a time until the page is full.
+  const text = searchText(filter.q);
+  if (text === null) return [];
+  const found: Conversation[] = [];
+  const slice = Math.max(100, 2 * filter.limit);
+  for await (const ids of conversationsMatching(desk.db, { workspaceId: filter.workspaceId, text })) {
+    for (let i = 0; i < ids.length; i += slice) {
+      const part = ids.slice(i, i + slice);
+      const rows = await desk.db.inWorkspace(filter.workspaceId, (tx) =>
+        tx.query<ConversationRow>(`${SELECT_CONVERSATION} WHERE ${where} AND c.id = ANY($7::uuid[])`, [
+          ...params,
+          part,
+        ]),
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const id of part) {
+        const row = byId.get(id);
+        if (row) found.push(toConversation(row));
+        if (found.length >= filter.limit) return found;
+      }
+    }
+  }
+  return found;
 }
 
 export type Message = {

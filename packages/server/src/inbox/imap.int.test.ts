@@ -177,13 +177,18 @@ describe('e-mail over IMAP polling (a real IMAP server)', () => {
     await imap.append(MAILBOX, reply.raw);
     const polled = await pollMailbox(hub.desk, { workspaceId: ws.workspaceId, inboxId, force: true });
     expect(polled).toMatchObject({ status: 'polled', delivered: 2 });
+    // Both mails' jobs run in the background runner (drain() does not wait for those): wait for
+    // what they write, the new subject's conversation and the reply in the first one.
     await waitFor(async () => (await conversations()).length === 2);
-    await hub.desk.jobs.drain();
-    const thread = await messagesOf(conversationId);
+    const thread = await waitFor(async () => {
+      const messages = await messagesOf(conversationId);
+      return messages.length === 2 && messages;
+    });
     expect(thread.map((m) => m.body)).toEqual([
       expect.stringContaining('فاکتور'),
       expect.stringContaining('پاسخ به همان رشته'),
     ]);
+    expect(await conversations()).toHaveLength(2);
   });
 
   it('lets one poll at a time hold a mailbox', async () => {

@@ -1,10 +1,12 @@
 // IMAP polling for e-mail inboxes whose mail lands in a hosted mailbox. A small timer, not the job
-// queue: the queue keeps every finished job (an audit trail nobody prunes yet), which a poll per
-// inbox per minute would fill with rows that say nothing. What the queue gives — one process at a
-// time, a crashed one's work taken over — comes from a lease on the inbox's mail_poll_state row,
-// claimed the way the queue claims a job (a conditional UPDATE, so it works on PGlite and across
-// PostgreSQL processes alike; an advisory lock would have to hold a transaction open across the
-// IMAP session, and PGlite has one connection).
+// queue: the queue has no recurring jobs, so each poll would enqueue the next one — a chain that
+// ends for good when one job is given up, that must be started for every new inbox, and that
+// leaves a finished row per inbox per minute. Here the schedule is a due time on the inbox's
+// mail_poll_state row, which nothing can lose. What the queue gives — one process at a time, a
+// crashed one's work taken over — comes from a lease on that row, claimed the way the queue
+// claims a job (a conditional UPDATE, so it works on PGlite and across PostgreSQL processes alike;
+// an advisory lock would have to hold a transaction open across the IMAP session, and PGlite has
+// one connection).
 import { randomUUID } from 'node:crypto';
 import { EmailConfig } from '../channels/email/email-config.ts';
 import { pollImapInbox, type ImapCursor } from '../channels/email/imap-poller.ts';

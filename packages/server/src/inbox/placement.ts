@@ -1,7 +1,7 @@
 // Where a customer's message goes, for the receive path (receive.ts): the conversation it joins
-// (same thread, else the customer's open one, else a recent resolved one), a new routed one with
-// its SLA, and the conversation's state once the customer wrote. Each step is one statement: at
-// 200 messages a second every round trip to the database counts (docs/benchmarks.md).
+// (same thread, else the customer's open one, else a recent resolved one) or a new routed one
+// with its SLA. Each step is one statement: at 200 messages a second every round trip to the
+// database counts (docs/benchmarks.md). Storing the message: store-message.ts.
 import type { Inbound } from '../channels/channel-adapter.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Tx } from '../db/database.ts';
@@ -10,7 +10,7 @@ import type { DeskSettings } from './desk-settings.ts';
 import type { Inbox } from './inboxes.service.ts';
 import { detectLanguage, routeConversation } from './routing.ts';
 import type { SenderIdentity } from './sender-identity.ts';
-import { slaForNewConversation, startNextResponseClock } from './sla.ts';
+import { slaForNewConversation } from './sla.ts';
 
 type MessageItem = Extract<Inbound, { kind: 'message' }>;
 
@@ -25,7 +25,7 @@ export type ConversationRow = {
   sla_policy_id: string | null;
 };
 
-const CONVERSATION_COLUMNS =
+export const CONVERSATION_COLUMNS =
   'id, status, resolved_at, assignee_id, team_id, first_response_at, waiting_since, sla_policy_id';
 
 export type Placement = {
@@ -37,7 +37,8 @@ export type Placement = {
 /**
  * Run under the customer's placement lock: whether this provider message is stored already,
  * and the conversation it belongs to — same thread, else (across channels) the customer's open
- * one, else one resolved within the reopen window — in one statement.
+ * one, else one resolved within the reopen window. One statement: the three look-ups, each as
+ * it was on its own (with the index it used), in order of preference.
  */
 export async function findPlacement(
   tx: Tx,
@@ -51,26 +52,30 @@ export async function findPlacement(
     now: Date;
   },
 ): Promise<Placement> {
-  const columns = CONVERSATION_COLUMNS.split(', ')
-    .map((c) => `c.${c}`)
-    .join(', ');
+  const mine = `FROM conversations WHERE workspace_id = $1 AND customer_id = $2 AND merged_into IS NULL`;
   const [row] = await tx.query<
     ConversationRow & { stored_id: string | null; stored_conversation_id: string | null; found: boolean }
   >(
-    `SELECT s.id AS stored_id, s.conversation_id AS stored_conversation_id, c.id IS NOT NULL AS found, ${columns}
+    `SELECT s.id AS stored_id, s.conversation_id AS stored_conversation_id, c.id IS NOT NULL AS found,
+       ${CONVERSATION_COLUMNS.split(', ')
+         .map((column) => `c.${column}`)
+         .join(', ')}
      FROM (SELECT 1) AS one
      LEFT JOIN LATERAL (SELECT id, conversation_id FROM messages
                         WHERE workspace_id = $1 AND inbox_id = $3 AND provider_message_id = $5) s ON true
      LEFT JOIN LATERAL (
-       SELECT ${CONVERSATION_COLUMNS} FROM conversations
-       WHERE workspace_id = $1 AND customer_id = $2 AND merged_into IS NULL
-         AND ($6::boolean OR (reply_inbox_id = $3 AND thread_key = $4))
-         AND (resolved_at IS NULL OR resolved_at > $7::timestamptz - make_interval(hours => $8))
-       ORDER BY (resolved_at IS NULL AND reply_inbox_id = $3 AND thread_key = $4) DESC,
-                (resolved_at IS NULL) DESC,
-                CASE WHEN resolved_at IS NULL THEN updated_at END DESC,
-                resolved_at DESC
-       LIMIT 1) c ON true`,
+       SELECT * FROM (
+         (SELECT 1 AS preference, ${CONVERSATION_COLUMNS} ${mine}
+            AND resolved_at IS NULL AND reply_inbox_id = $3 AND thread_key = $4 ORDER BY updated_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT 2, ${CONVERSATION_COLUMNS} ${mine}
+            AND resolved_at IS NULL AND $6::boolean ORDER BY updated_at DESC LIMIT 1)
+         UNION ALL
+         (SELECT 3, ${CONVERSATION_COLUMNS} ${mine}
+            AND resolved_at > $7::timestamptz - make_interval(hours => $8)
+            AND ($6::boolean OR (reply_inbox_id = $3 AND thread_key = $4))
+          ORDER BY resolved_at DESC LIMIT 1)
+       ) candidates ORDER BY preference LIMIT 1) c ON true`,
     [
       input.workspaceId,
       input.customerId,
@@ -170,78 +175,4 @@ export async function createConversation(
   if (route.assigneeId)
     feed.push(feedItem({ workspaceId, userId: route.assigneeId, type: 'conversation.assigned', payload }));
   return { row: row!, feed };
-}
-
-/**
- * The customer wrote in a conversation that existed: replies now go where they wrote from, and
- * a resolved or snoozed conversation opens again. One UPDATE that also returns the state before
- * it (read under the row's lock), which says whether the next-response clock starts.
- */
-export async function touchConversation(
-  tx: Tx,
-  input: {
-    workspaceId: string;
-    conversationId: string;
-    inbox: Inbox;
-    item: MessageItem;
-    identity: SenderIdentity;
-    now: Date;
-    settings: DeskSettings;
-  },
-): Promise<ConversationRow | null> {
-  const returning = CONVERSATION_COLUMNS.split(', ')
-    .map((c) => `c.${c}`)
-    .join(', ');
-  const [row] = await tx.query<
-    ConversationRow & {
-      before_policy: string | null;
-      before_first_response: Date | null;
-      before_waiting: Date | null;
-    }
-  >(
-    `UPDATE conversations c SET reply_inbox_id = $3, thread_key = $4, reply_to = coalesce($5, c.reply_to),
-       last_customer_message_at = $6, waiting_since = coalesce(c.waiting_since, $6),
-       public_post = coalesce($7, c.public_post),
-       reopened_count = c.reopened_count + CASE WHEN c.resolved_at IS NOT NULL THEN 1 ELSE 0 END,
-       status = 'open', custom_status = CASE WHEN c.status = 'open' THEN c.custom_status END,
-       snoozed_until = NULL, resolved_at = NULL, updated_at = now()
-     FROM (SELECT id AS before_id, sla_policy_id AS before_policy, first_response_at AS before_first_response,
-             waiting_since AS before_waiting
-           FROM conversations WHERE workspace_id = $1 AND id = $2 FOR UPDATE) b
-     WHERE c.workspace_id = $1 AND c.id = b.before_id
-     RETURNING ${returning}, b.before_policy, b.before_first_response, b.before_waiting`,
-    [
-      input.workspaceId,
-      input.conversationId,
-      input.inbox.id,
-      input.item.threadKey,
-      input.identity.replyTo ? JSON.stringify(input.identity.replyTo) : null,
-      input.now,
-      input.item.publicPost ? JSON.stringify(input.item.publicPost) : null,
-    ],
-  );
-  if (!row) return null;
-  const { before_policy: policyId, before_first_response: answered, before_waiting: waiting, ...after } = row;
-  // An agent had answered and the customer writes again: the next-response clock starts.
-  if (policyId && answered && !waiting)
-    await startNextResponseClock(tx, {
-      workspaceId: input.workspaceId,
-      conversationId: input.conversationId,
-      policyId,
-      settings: input.settings,
-      at: input.now,
-    });
-  return after;
-}
-
-export async function readConversation(
-  tx: Tx,
-  workspaceId: string,
-  id: string,
-): Promise<ConversationRow | null> {
-  const [row] = await tx.query<ConversationRow>(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, id],
-  );
-  return row ?? null;
 }

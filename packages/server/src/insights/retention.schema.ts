@@ -88,6 +88,16 @@ export const CostReply = z.object({
   to: z.date(),
 });
 
+export const CostImportBody = z.object({
+  csv: z
+    .string()
+    .min(1)
+    .max(1_000_000)
+    .describe('CSV text with a header: channel, campaign (optional), amount, currency, from, to'),
+});
+
+export const CostImportReply = z.object({ imported: z.number(), costs: z.array(CostReply) });
+
 export const AcquisitionQuery = z
   .object({ from: DateLike, to: DateLike.describe('exclusive') })
   .superRefine((q, ctx) => {

@@ -37,35 +37,51 @@ export type JobHandler = {
 /** How long a claimed job is its runner's before another may take it (its process is presumed dead). */
 export const DEFAULT_LEASE_SECONDS = 120;
 
-export async function enqueueJob(
+export type EnqueueInput = {
+  workspaceId: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** A second enqueue with the same key is a no-op (an effect is scheduled once). */
+  idempotencyKey?: string;
+  /**
+   * Enqueued already claimed by the caller (running, attempt 1, leased for `leaseSeconds`), who
+   * runs it at once with `JobRunner.runClaimed` once this transaction committed. No runner
+   * takes it unless the lease runs out — the caller's process died — so it runs once, and the
+   * queue still finishes it after a crash.
+   */
+  claimed?: boolean;
+  leaseSeconds?: number;
+};
+
+export async function enqueueJob(tx: Tx, input: EnqueueInput): Promise<string | null> {
+  return enqueueJobWith(tx, null, input);
+}
+
+/**
+ * Runs the caller's statement (an INSERT of the record the job is about) and enqueues the job
+ * in one statement — one round trip instead of two on the hottest path (a webhook's request and
+ * its job). `first` uses $1…$n; both commit or neither, like two statements in one transaction.
+ */
+export async function enqueueJobWith(
   tx: Tx,
-  input: {
-    workspaceId: string;
-    kind: string;
-    payload: Record<string, unknown>;
-    runAt?: Date;
-    maxAttempts?: number;
-    /** A second enqueue with the same key is a no-op (an effect is scheduled once). */
-    idempotencyKey?: string;
-    /**
-     * Enqueued already claimed by the caller (running, attempt 1, leased for `leaseSeconds`), who
-     * runs it at once with `JobRunner.runClaimed` once this transaction committed. No runner
-     * takes it unless the lease runs out — the caller's process died — so it runs once, and the
-     * queue still finishes it after a crash.
-     */
-    claimed?: boolean;
-    leaseSeconds?: number;
-  },
+  first: { text: string; params: unknown[] } | null,
+  input: EnqueueInput,
 ): Promise<string | null> {
   const id = uuidv7();
   const lease = input.claimed ? (input.leaseSeconds ?? DEFAULT_LEASE_SECONDS) : null;
+  const before = first?.params ?? [];
+  const $ = (n: number) => `$${before.length + n}`;
   const rows = await tx.query<{ id: string }>(
-    `INSERT INTO jobs (workspace_id, id, kind, payload, run_at, max_attempts, idempotency_key, status, attempts, locked_until)
-     VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6, $7,
-       CASE WHEN $8::float8 IS NULL THEN 'queued' ELSE 'running' END, CASE WHEN $8::float8 IS NULL THEN 0 ELSE 1 END,
-       now() + make_interval(secs => $8::float8))
+    `${first ? `WITH first AS (${first.text}) ` : ''}INSERT INTO jobs (workspace_id, id, kind, payload, run_at,
+       max_attempts, idempotency_key, status, attempts, locked_until)
+     VALUES (${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, coalesce(${$(5)}::timestamptz, now()), ${$(6)}, ${$(7)},
+       CASE WHEN ${$(8)}::float8 IS NULL THEN 'queued' ELSE 'running' END,
+       CASE WHEN ${$(8)}::float8 IS NULL THEN 0 ELSE 1 END, now() + make_interval(secs => ${$(8)}::float8))
      ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
     [
+      ...before,
       input.workspaceId,
       id,
       input.kind,

@@ -4,7 +4,8 @@
 // answer retrieval already chose (docs/knowledge-and-bot.md).
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../core/logger.ts';
-import { classifySentiment, loadDefaultSentimentModel } from '../insights/sentiment/sentiment.service.ts';
+import { classifySentiment, type SentimentModel } from '../insights/sentiment/sentiment.service.ts';
+import { sentimentModelFor } from '../insights/sentiment/workspace-model.service.ts';
 import type { BotReply, ConversationContext, HandoverReason, HandoverSummary } from './knowledge.schema.ts';
 import { coverageOf, rankArticles, type SearchOutcome } from './knowledge-search.service.ts';
 import { llmSettingsFromEnvironment, phraseAnswer, type LlmSettings } from './llm-phrasing.ts';
@@ -90,10 +91,17 @@ export async function answerQuestion(deps: BotDeps, input: AnswerQuestionInput):
   const { workspaceId, question } = input;
   const language = input.language ?? detectLanguage(question);
   const previous = input.conversationContext?.previousMessages ?? [];
-  const handover = (reason: HandoverReason, outcome: SearchOutcome | null): BotReply => ({
+  // The mood comes from the workspace's own sentiment model when it trained one (cached in memory).
+  const handover = async (reason: HandoverReason, outcome: SearchOutcome | null): Promise<BotReply> => ({
     kind: 'handover',
     reason,
-    summary: summarise({ question, language, outcome, previousMessages: previous.length }),
+    summary: summarise({
+      question,
+      language,
+      outcome,
+      previousMessages: previous.length,
+      model: (await sentimentModelFor(deps, { workspaceId })).model,
+    }),
   });
 
   if (asksForPerson(question)) return handover('person-requested', null);
@@ -161,9 +169,10 @@ function summarise(input: {
   language: Language;
   outcome: SearchOutcome | null;
   previousMessages: number;
+  model: SentimentModel;
 }): HandoverSummary {
   const { question, language, outcome, previousMessages } = input;
-  const [sentiment] = classifySentiment({ model: loadDefaultSentimentModel(), texts: [question] });
+  const [sentiment] = classifySentiment({ model: input.model, texts: [question] });
   // Rarest first: the words that say what this question is about.
   const keyTerms = (outcome?.terms ?? distinctTerms(question))
     .map((term) => ({ term, idf: outcome?.idf.get(term) ?? 0 }))

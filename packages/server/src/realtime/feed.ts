@@ -54,6 +54,29 @@ export function feedItem(input: FeedInput): FeedItem {
   return { id: uuidv7(now), ...input, at: new Date(now).toISOString() };
 }
 
+/** The insert a statement of another domain may end with, to store its feed items in the same round trip. */
+export const FEED_INSERT = 'INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at)';
+
+/**
+ * The rows of items passed as one JSON parameter (`feedJson`), in FEED_INSERT's column order:
+ * the same statement on PGlite and node-postgres, whatever the payloads hold.
+ */
+export const feedRowsFrom = (param: string) =>
+  `SELECT i.workspace_id, i.id, i.user_id, i.type, i.payload, i.at FROM jsonb_to_recordset(${param}::jsonb)
+     AS i(workspace_id uuid, id uuid, user_id uuid, type text, payload jsonb, at timestamptz)`;
+
+export const feedJson = (items: readonly FeedItem[]): string =>
+  JSON.stringify(
+    items.map((i) => ({
+      workspace_id: i.workspaceId,
+      id: i.id,
+      user_id: i.userId,
+      type: i.type,
+      payload: i.payload,
+      at: i.at,
+    })),
+  );
+
 /** Stores items made with feedItem, in the transaction of the change they report (one statement). */
 export async function insertFeedItems(tx: Tx, items: readonly FeedItem[]): Promise<void> {
   if (items.length === 0) return;
@@ -65,24 +88,7 @@ export async function insertFeedItems(tx: Tx, items: readonly FeedItem[]): Promi
     );
     return;
   }
-  // One JSON parameter: the same statement on PGlite and node-postgres, whatever the payloads hold.
-  await tx.query(
-    `INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at)
-     SELECT workspace_id, id, user_id, type, payload, at FROM jsonb_to_recordset($1::jsonb)
-       AS i(workspace_id uuid, id uuid, user_id uuid, type text, payload jsonb, at timestamptz)`,
-    [
-      JSON.stringify(
-        items.map((i) => ({
-          workspace_id: i.workspaceId,
-          id: i.id,
-          user_id: i.userId,
-          type: i.type,
-          payload: i.payload,
-          at: i.at,
-        })),
-      ),
-    ],
-  );
+  await tx.query(`${FEED_INSERT} ${feedRowsFrom('$1')}`, [feedJson(items)]);
 }
 
 /**

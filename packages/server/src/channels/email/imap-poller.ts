@@ -2,6 +2,10 @@
 // not control). New mail is found by UID, not by the \Seen flag: a person opening the mailbox in
 // webmail must not hide mail from us, nor marking it unread bring it back. The caller stores the
 // returned cursor and passes it next time.
+//
+// The first poll (no cursor, or the server's UIDVALIDITY changed) takes the unseen mail — or,
+// with `since`, the mail from that day — and then moves the cursor past everything already in the
+// mailbox: mail people read there before the inbox was connected is never imported.
 import { err, ok, type Result } from 'neverthrow';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { ImapSettings } from './email-config.ts';
@@ -50,7 +54,25 @@ const SOCKET_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_MESSAGES = 100;
 const DEFAULT_MAX_SIZE = 25 * 1024 * 1024;
 
-type ImapError = Error & { authenticationFailed?: boolean; mailboxMissing?: boolean; code?: string };
+type ImapError = Error & {
+  authenticationFailed?: boolean;
+  mailboxMissing?: boolean;
+  code?: string;
+  responseStatus?: string;
+  serverResponseCode?: string;
+};
+
+/**
+ * Opening the configured mailbox failed. A mailbox that does not exist (NO [NONEXISTENT], or
+ * imapflow's LIST check) or a name the server calls invalid (BAD) will not fix itself: an admin
+ * must correct the setting. Anything else (NO [INUSE], a dropped socket) may pass.
+ */
+function mailboxFailure(error: unknown, mailbox: string, cursor: ImapCursor | null): ImapPollFailure {
+  const e: ImapError = error instanceof Error ? error : new Error(String(error));
+  if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT' || e.responseStatus === 'BAD')
+    return { type: 'auth', reason: `IMAP mailbox "${mailbox}" cannot be opened: ${e.message}`, cursor };
+  return failure(e, cursor);
+}
 
 function failure(error: unknown, cursor: ImapCursor | null): ImapPollFailure {
   const e: ImapError = error instanceof Error ? error : new Error(String(error));
@@ -108,70 +130,73 @@ export async function pollImapInbox(input: ImapPollInput): Promise<Result<ImapPo
   } catch (error) {
     return err(failure(lastError ?? error, cursor));
   }
+  let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>>;
   try {
-    const lock = await client.getMailboxLock(input.config.mailbox);
-    try {
-      const mailbox = client.mailbox;
-      if (!mailbox) return err(failure(new Error('the mailbox could not be opened'), cursor));
-      const uidValidity = String(mailbox.uidValidity);
-      const firstPoll = cursor === null || cursor.uidValidity !== uidValidity;
-      if (firstPoll) cursor = null;
-      const found = await newUids(client, input, cursor);
-      // A first poll takes all it found (its set is bounded by `since` or by unseen mail), then
-      // continues after everything that was already there, so old read mail is never imported.
-      const limit = firstPoll ? found.length : (input.maxMessages ?? DEFAULT_MAX_MESSAGES);
-      const batch = found.slice(0, limit);
-      const maxSize = input.maxSizeBytes ?? DEFAULT_MAX_SIZE;
-      const sizes = new Map<number, number>();
-      if (batch.length > 0) {
-        for (const message of await client.fetchAll(
-          batch.join(','),
-          { uid: true, size: true },
-          { uid: true },
-        )) {
-          sizes.set(message.uid, message.size ?? 0);
-        }
+    lock = await client.getMailboxLock(input.config.mailbox);
+  } catch (error) {
+    await client.logout().catch(() => client.close());
+    return err(mailboxFailure(lastError ?? error, input.config.mailbox, cursor));
+  }
+  try {
+    const mailbox = client.mailbox;
+    if (!mailbox) return err(failure(new Error('the mailbox could not be opened'), cursor));
+    const uidValidity = String(mailbox.uidValidity);
+    const firstPoll = cursor === null || cursor.uidValidity !== uidValidity;
+    if (firstPoll) cursor = null;
+    const found = await newUids(client, input, cursor);
+    // A first poll takes all it found (its set is bounded by `since` or by unseen mail), then
+    // continues after everything that was already there, so old read mail is never imported.
+    const limit = firstPoll ? found.length : (input.maxMessages ?? DEFAULT_MAX_MESSAGES);
+    const batch = found.slice(0, limit);
+    const maxSize = input.maxSizeBytes ?? DEFAULT_MAX_SIZE;
+    const sizes = new Map<number, number>();
+    if (batch.length > 0) {
+      for (const message of await client.fetchAll(
+        batch.join(','),
+        { uid: true, size: true },
+        { uid: true },
+      )) {
+        sizes.set(message.uid, message.size ?? 0);
       }
-      let lastUid = cursor?.lastUid ?? 0;
-      let delivered = 0;
-      const tooLarge: number[] = [];
-      for (const uid of batch) {
-        if ((sizes.get(uid) ?? 0) > maxSize) {
-          tooLarge.push(uid);
-          lastUid = uid;
-          continue;
-        }
-        const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-        if (message && message.source) {
-          try {
-            await input.onMessage(message.source, { uid, uidValidity, firstPoll });
-          } catch (error) {
-            // Stored up to the previous UID: the caller keeps that cursor and the next poll resumes here.
-            const progress = firstPoll ? null : { uidValidity, lastUid };
-            return err({
-              ...failure(error, progress),
-              reason: `storing UID ${uid} failed: ${String(error)}`,
-            });
-          }
-          // Marked only once stored; the flag is for people reading the mailbox, the cursor is ours.
-          await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-          delivered++;
-        }
-        lastUid = uid;
-      }
-      if (firstPoll) lastUid = Math.max(lastUid, mailbox.uidNext - 1);
-      return ok({
-        cursor: { uidValidity, lastUid },
-        delivered,
-        tooLarge,
-        more: found.length > batch.length,
-      });
-    } finally {
-      lock.release();
     }
+    let lastUid = cursor?.lastUid ?? 0;
+    let delivered = 0;
+    const tooLarge: number[] = [];
+    for (const uid of batch) {
+      if ((sizes.get(uid) ?? 0) > maxSize) {
+        tooLarge.push(uid);
+        lastUid = uid;
+        continue;
+      }
+      const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+      if (message && message.source) {
+        try {
+          await input.onMessage(message.source, { uid, uidValidity, firstPoll });
+        } catch (error) {
+          // Stored up to the previous UID: the caller keeps that cursor and the next poll resumes here.
+          const progress = firstPoll ? null : { uidValidity, lastUid };
+          return err({
+            ...failure(error, progress),
+            reason: `storing UID ${uid} failed: ${String(error)}`,
+          });
+        }
+        // Marked only once stored; the flag is for people reading the mailbox, the cursor is ours.
+        await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        delivered++;
+      }
+      lastUid = uid;
+    }
+    if (firstPoll) lastUid = Math.max(lastUid, mailbox.uidNext - 1);
+    return ok({
+      cursor: { uidValidity, lastUid },
+      delivered,
+      tooLarge,
+      more: found.length > batch.length,
+    });
   } catch (error) {
     return err(failure(lastError ?? error, cursor));
   } finally {
+    lock.release();
     await client.logout().catch(() => client.close());
   }
 }

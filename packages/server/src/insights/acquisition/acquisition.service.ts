@@ -9,26 +9,39 @@ import type { AcquisitionQuery, CostBody } from '../retention.schema.ts';
 import { costPerCustomer, type AcquiredGroup, type CostRecord } from './cost-per-customer.ts';
 import { offerRoi, type OfferRoi } from './offer-roi.ts';
 
-export async function recordAcquisitionCost(db: Database, input: { workspaceId: string } & CostBody) {
-  const id = uuidv7();
+export type RecordedCost = Omit<CostBody, 'campaign'> & { id: string; campaign: string | null };
+
+/** Stores costs (one from the API, or every row of an imported CSV) in one transaction. */
+export async function recordAcquisitionCosts(
+  db: Database,
+  input: { workspaceId: string; costs: readonly CostBody[] },
+): Promise<RecordedCost[]> {
+  const recorded = input.costs.map(({ channel, campaign, amount, currency, from, to }) => ({
+    id: uuidv7(),
+    channel,
+    campaign: campaign ?? null,
+    amount,
+    currency,
+    from,
+    to,
+  }));
   await db.inWorkspace(input.workspaceId, (tx) =>
-    tx.query(
-      `INSERT INTO acquisition_costs (workspace_id, id, channel, campaign, amount, currency, period_from, period_to)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
+    tx.appendRows(
+      'acquisition_costs',
+      ['workspace_id', 'id', 'channel', 'campaign', 'amount', 'currency', 'period_from', 'period_to'],
+      recorded.map((c) => [
         input.workspaceId,
-        id,
-        input.channel,
-        input.campaign ?? null,
-        input.amount,
-        input.currency,
-        input.from,
-        input.to,
-      ],
+        c.id,
+        c.channel,
+        c.campaign,
+        c.amount,
+        c.currency,
+        c.from,
+        c.to,
+      ]),
     ),
   );
-  const { channel, amount, currency, from, to } = input;
-  return { id, channel, campaign: input.campaign ?? null, amount, currency, from, to };
+  return recorded;
 }
 
 export async function analyzeAcquisition(db: Database, input: { workspaceId: string } & AcquisitionQuery) {

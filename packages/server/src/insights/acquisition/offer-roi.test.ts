@@ -6,6 +6,7 @@ describe('offer ROI against a holdout', () => {
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
     expect(normalCdf(0)).toBeCloseTo(0.5, 7);
     expect(normalCdf(-2.575829)).toBeCloseTo(0.005, 6);
+    expect(normalCdf(-10) / 7.619853e-24).toBeCloseTo(1, 5);
   });
 
   it('gives R prop.test’s p-value (no continuity correction) for 120/1000 vs 90/1000', () => {
@@ -15,6 +16,9 @@ describe('offer ROI against a holdout', () => {
       4,
     );
     expect(twoProportionPValue({ successes: 0, n: 10 }, { successes: 0, n: 10 })).toBeNull();
+    // z = 8.944: 2·Φ(−z) = erfc(z/√2) = 3.7440974e-19 (Python's math.erfc), which 1 − Φ(z) rounds to 0.
+    const tiny = twoProportionPValue({ successes: 600, n: 1000 }, { successes: 400, n: 1000 })!;
+    expect(tiny / 3.7440974e-19).toBeCloseTo(1, 5);
   });
 
   it('computes uplift, incremental revenue over the holdout and ROI on the cost', () => {

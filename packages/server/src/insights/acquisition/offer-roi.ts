@@ -55,7 +55,8 @@ export function twoProportionPValue(
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n));
   if (se === 0) return null;
   const z = (a.successes / a.n - b.successes / b.n) / se;
-  return 2 * (1 - normalCdf(Math.abs(z)));
+  // The lower tail directly: 1 − Φ(|z|) would round a tiny p-value to 0.
+  return 2 * normalCdf(-Math.abs(z));
 }
 
 const rates = (g: OfferGroup) => ({

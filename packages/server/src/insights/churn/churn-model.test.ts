@@ -40,4 +40,23 @@ describe('churn model', () => {
       expect(weight('frequency')).toBeLessThan(0);
     },
   );
+
+  it.runIf(hasCdnowDataset())(
+    'ranks CDNOW churners better than recency alone, averaged over 20 splits',
+    () => {
+      const customers = labelledAsOf(readCdnowPurchases(), CDNOW_CALIBRATION_END, 39 * 7);
+      const models = Array.from({ length: 20 }, (_, seed) =>
+        trainChurnModel({ customers, seed: seed + 1 })._unsafeUnwrap(),
+      );
+      const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+      const auc = mean(models.map((m) => m.auc));
+      const baseline = mean(models.map((m) => m.baselineAuc));
+      console.info(
+        `CDNOW churn over 20 splits: mean AUC ${auc.toFixed(4)}, recency-only ${baseline.toFixed(4)}`,
+      );
+      // Measured: 0.7761 vs 0.7670 (200 splits: 0.7789 vs 0.7700, the model ahead on 92.5% of them).
+      expect(auc).toBeGreaterThan(0.765);
+      expect(auc - baseline).toBeGreaterThan(0.004);
+    },
+  );
 });

@@ -113,6 +113,23 @@ describe("a workspace's own sentiment model", () => {
     });
   });
 
+  it("gives the answer bot's hand-over summary the workspace model's mood", async () => {
+    const moodOf = async (token: string) => {
+      const res = await hub.app.inject({
+        method: 'POST',
+        url: '/api/knowledge/answer',
+        headers: as(token),
+        payload: { question: PROBE },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { kind: string; summary: { sentiment: { label: string } } }).summary.sentiment
+        .label;
+    };
+    // No articles in either workspace: a hand-over, whose summary carries the customer's mood.
+    expect(await moodOf(a.token)).toBe('positive');
+    expect(await moodOf(b.token)).toBe('negative');
+  });
+
   it('scores listening mentions with the workspace model', async () => {
     const mention = (id: string) => ({
       mentions: [

@@ -53,7 +53,7 @@ export type HazardInterval = { month: number; hazard: number; atRisk: number; ev
  * (Cutler & Ederer 1958).
  */
 export function hazardByInterval(lifetimes: readonly Lifetime[], width: number): HazardInterval[] {
-  const last = Math.max(0, ...lifetimes.map((l) => l.time));
+  const last = lifetimes.reduce((max, l) => Math.max(max, l.time), 0);
   const intervals = Math.floor(last / width) + 1;
   const events = new Array<number>(intervals).fill(0);
   const censored = new Array<number>(intervals).fill(0);

@@ -1,10 +1,11 @@
-// Customer lifetimes from the workspace's events: start at the first purchase (or first event
-// for a customer who never bought), churn `churnAfterDays` after the last purchase when that
-// moment has passed by the latest event, right-censored at the latest event otherwise.
+// Customer lifetimes from the workspace's orders: a customer's lifetime runs from their first to
+// their last purchase. They have left when `churnAfterDays` have passed since that last purchase by
+// the latest event of the workspace (the departure is then known, and dated at the last purchase);
+// otherwise they may still buy again, and the lifetime is right-censored at the last purchase.
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../../core/errors.ts';
 import type { Database } from '../../db/database.ts';
-import { latestEventAt } from '../churn/churn.service.ts';
+import { latestEventAt } from '../churn/churn-queries.ts';
 import {
   hazardByInterval,
   kaplanMeier,
@@ -17,17 +18,22 @@ const DAY_SECONDS = 86_400;
 /** Tenure months of 30 days: whole days, so a month means the same in every calendar. */
 const MONTH_DAYS = 30;
 
-/** A customer's lifetime in whole days (daily resolution keeps the curve's size bounded by the history's days). */
+/**
+ * A customer's lifetime in whole days (daily resolution keeps the curve's size bounded by the
+ * history's days). Times are epoch seconds. Dating the departure at the last purchase, not at the
+ * moment it becomes known, keeps `churnAfterDays` out of the lifetime: the curve then shows when
+ * customers stop buying, and a one-time buyer's lifetime is 0.
+ */
 export function customerLifetime(input: {
-  start: number;
-  lastActivity: number;
+  firstPurchase: number;
+  lastPurchase: number;
   now: number;
   churnAfterDays: number;
 }): Lifetime {
-  const churnAt = input.lastActivity + input.churnAfterDays * DAY_SECONDS;
-  const event = churnAt <= input.now;
-  const end = event ? churnAt : input.now;
-  return { time: Math.max(0, Math.round((end - input.start) / DAY_SECONDS)), event };
+  return {
+    time: Math.max(0, Math.round((input.lastPurchase - input.firstPurchase) / DAY_SECONDS)),
+    event: input.lastPurchase + input.churnAfterDays * DAY_SECONDS <= input.now,
+  };
 }
 
 export type SurvivalSummary = {
@@ -49,22 +55,24 @@ export async function analyzeSurvival(
     if (!latest)
       return err(appError('PSK_INSIGHTS_NOT_ENOUGH_DATA', { message: 'The workspace has no events yet' }));
     // Epoch seconds as float8: numeric would come back as a string from node-postgres.
-    const rows = await tx.query<{ start: number; last_activity: number }>(
-      `SELECT extract(epoch FROM coalesce(min(ts) FILTER (WHERE type = 'track' AND event = 'Order Completed'), min(ts)))::float8 AS start,
-              extract(epoch FROM coalesce(max(ts) FILTER (WHERE type = 'track' AND event = 'Order Completed'), min(ts)))::float8 AS last_activity
-       FROM events WHERE workspace_id = $1 AND ts <= $2 GROUP BY customer_id`,
+    const rows = await tx.query<{ first_purchase: number; last_purchase: number }>(
+      `SELECT extract(epoch FROM min(ts))::float8 AS first_purchase, extract(epoch FROM max(ts))::float8 AS last_purchase
+       FROM events WHERE workspace_id = $1 AND type = 'track' AND event = 'Order Completed' AND ts <= $2
+       GROUP BY customer_id`,
       [input.workspaceId, latest],
     );
     const now = latest.getTime() / 1000;
     const lifetimes = rows.map((r) =>
       customerLifetime({
-        start: r.start,
-        lastActivity: r.last_activity,
+        firstPurchase: r.first_purchase,
+        lastPurchase: r.last_purchase,
         now,
         churnAfterDays: input.churnAfterDays,
       }),
     );
     const churned = lifetimes.filter((l) => l.event).length;
+    if (lifetimes.length === 0)
+      return err(appError('PSK_INSIGHTS_NOT_ENOUGH_DATA', { message: 'No customer has bought yet' }));
     if (churned === 0) {
       return err(
         appError('PSK_INSIGHTS_NOT_ENOUGH_DATA', {
@@ -74,7 +82,8 @@ export async function analyzeSurvival(
       );
     }
     const curve = kaplanMeier(lifetimes);
-    const tau = Math.max(...lifetimes.map((l) => l.time));
+    // A loop, not Math.max(...spread): a spread of a large base would overflow the call stack.
+    const tau = lifetimes.reduce((max, l) => Math.max(max, l.time), 0);
     return ok({
       customers: lifetimes.length,
       churned,
