@@ -1,25 +1,24 @@
 // Message search behind GET /api/conversations?q=…: the conversations with a message matching
-// every word of the query, newest matching message first.
+// every word of the query, newest matching message first (docs/service-desk.md, "Search and
+// reports at scale").
 //
-// Two things make it fast at millions of messages (docs/service-desk.md, "Search and reports at
-// scale"):
-// - The full-text index is probed as the hub's own role, with the workspace in the statement.
-//   Under row-level security PostgreSQL cannot use it at all: `@@` is not a leakproof operator,
-//   so it may not run before the policy's check and every search was a sequential scan computing
-//   to_tsvector for each message of the workspace. Only conversation ids leave the probe; the
-//   caller reads the conversations in its workspace transaction, under row-level security.
-// - Newest first without sorting every match: message ids are UUIDv7 (time-ordered), so the
-//   probe walks back through windows of the primary key — about the newest 20,000 messages
-//   first, then windows four times longer each — and stops once the caller has enough. A common
-//   word is answered from the first window; a rare one costs a few small index probes.
+// - The messages are probed as the hub's own role, with the workspace in every statement. Under
+//   row-level security PostgreSQL cannot use the full-text index at all (`@@` is not leakproof, so
+//   it may not run before the policy's check): every search was a sequential scan computing
+//   to_tsvector for each message. Only conversation ids leave the probe; the caller reads the
+//   conversations in its workspace transaction, under row-level security.
+// - Newest first without sorting every match. Message ids are UUIDv7 (time-ordered), so the
+//   newest messages are read in primary-key order and their stored search_vector tested: a
+//   common word fills the page from them at once, where the index would hand over every match.
+//   Older messages are searched through the index, window by window (each four times longer than
+//   the one before), until the caller has enough.
 import type { Database } from '../db/database.ts';
 import { normalizePersian, tokenize } from '../core/persian-text.ts';
 
-const FIRST_WINDOW_MESSAGES = 20_000;
 const GROWTH = 4;
 
 /**
- * The query as the stored search text is written (normalizePersian: ي/ك, Persian digits, ZWNJ,
+ * The query written as the stored search text is (normalizePersian: ي/ك, Persian digits, ZWNJ,
  * case), or null when it holds no word to look for.
  */
 export function searchText(q: string): string | null {
@@ -32,54 +31,64 @@ const idFloor = (ms: number) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
 };
 const msOfId = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+const OLDEST = idFloor(0);
 
-const MATCHES_IN_WINDOW = (bounded: boolean) =>
-  `SELECT DISTINCT ON (conversation_id) conversation_id, id FROM messages
-   WHERE workspace_id = $1 AND id >= $2::uuid ${bounded ? 'AND id < $4::uuid' : ''}
-     AND to_tsvector('simple', search_text) @@ plainto_tsquery('simple', $3)
-   ORDER BY conversation_id, id DESC`;
+type Hit = { conversation_id: string; id: string };
+type Edges = { scanned: number; newest: string | null; last: string | null; oldest: string | null };
+
+// The newest `$2` messages, read in key order (a LIMIT subquery, so the index cannot be chosen
+// instead) and matched on their stored vector.
+const NEWEST = `SELECT conversation_id, id FROM (
+    SELECT conversation_id, id, search_vector FROM messages WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2) recent
+  WHERE search_vector @@ plainto_tsquery('simple', $3)`;
+// How many were read, the newest and the last of them, and the workspace's oldest message.
+const EDGES = `SELECT count(*)::int AS scanned, (array_agg(id ORDER BY id DESC))[1] AS newest,
+    (array_agg(id ORDER BY id))[1] AS last,
+    (SELECT id FROM messages WHERE workspace_id = $1 ORDER BY id LIMIT 1) AS oldest
+  FROM (SELECT id FROM messages WHERE workspace_id = $1 ORDER BY id DESC LIMIT $2) recent`;
+// Older messages in [$2, $3) through the full-text index; each conversation's newest match.
+const OLDER = `SELECT DISTINCT ON (conversation_id) conversation_id, id FROM messages
+  WHERE workspace_id = $1 AND id >= $2::uuid AND id < $3::uuid AND search_vector @@ plainto_tsquery('simple', $4)
+  ORDER BY conversation_id, id DESC`;
 
 /**
- * Yields conversation ids with a matching message, newest matching message first, one window of
- * messages at a time (each id once); stop iterating once enough were found. `text` comes from
- * `searchText`.
+ * Yields conversation ids with a matching message, newest matching message first, one batch at
+ * a time (each id once); stop iterating once enough were found. `text` comes from `searchText`;
+ * `scan` is how many of the newest messages are read before the index takes over.
  */
 export async function* conversationsMatching(
   db: Database,
-  input: { workspaceId: string; text: string },
+  input: { workspaceId: string; text: string; scan: number },
 ): AsyncGenerator<string[]> {
   const { workspaceId, text } = input;
-  // The newest message, and the one FIRST_WINDOW_MESSAGES back: their distance in time sizes
-  // the first window to this workspace's traffic (two index-only probes of the primary key).
-  const edges = await db.asSystem((tx) =>
-    tx.query<{ newest: string | null; older: string | null }>(
-      `SELECT (SELECT id FROM messages WHERE workspace_id = $1 ORDER BY id DESC LIMIT 1) AS newest,
-              (SELECT id FROM messages WHERE workspace_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1) AS older`,
-      [workspaceId, FIRST_WINDOW_MESSAGES],
-    ),
-  );
-  const newest = edges[0]?.newest;
-  if (!newest) return;
-  const older = edges[0]?.older ?? null;
-  const top = msOfId(newest);
-  const span = older ? Math.max(1, top - msOfId(older)) : Infinity;
   const seen = new Set<string>();
-  let upper: string | null = null;
-  for (let length = span; ; length *= GROWTH) {
-    const lower = Number.isFinite(length) && top - length > 0 ? idFloor(top - length) : idFloor(0);
-    const rows = await db.asSystem((tx) =>
-      tx.query<{ conversation_id: string; id: string }>(
-        MATCHES_IN_WINDOW(upper !== null),
-        upper === null ? [workspaceId, lower, text] : [workspaceId, lower, text, upper],
-      ),
-    );
-    const batch = rows
-      .filter((r) => !seen.has(r.conversation_id))
-      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .map((r) => r.conversation_id);
+  // Newest match first; the first row of a conversation is its newest match.
+  const fresh = (rows: Hit[]) => {
+    const ids = rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).map((r) => r.conversation_id);
+    const batch = [...new Set(ids)].filter((id) => !seen.has(id));
     for (const id of batch) seen.add(id);
+    return batch;
+  };
+
+  const [newest, edges] = await db.asSystem(async (tx) => [
+    await tx.query<Hit>(NEWEST, [workspaceId, input.scan, text]),
+    (await tx.query<Edges>(EDGES, [workspaceId, input.scan]))[0],
+  ]);
+  const first = fresh(newest);
+  if (first.length > 0) yield first;
+  if (!edges?.newest || !edges.last || !edges.oldest || edges.scanned < input.scan) return; // read them all
+
+  // Older messages through the index, in windows growing back in time from the newest one.
+  const top = msOfId(edges.newest);
+  const start = msOfId(edges.oldest);
+  let length = Math.max(1, top - msOfId(edges.last));
+  let upper = edges.last;
+  while (upper !== OLDEST) {
+    length *= GROWTH;
+    const lower = top - length > start ? idFloor(top - length) : OLDEST;
+    const rows = await db.asSystem((tx) => tx.query<Hit>(OLDER, [workspaceId, lower, upper, text]));
+    const batch = fresh(rows);
     if (batch.length > 0) yield batch;
-    if (lower === idFloor(0)) return;
     upper = lower;
   }
 }

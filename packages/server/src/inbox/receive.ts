@@ -226,8 +226,11 @@ const STATUS_RANK: Record<string, number> = {
 async function receiveReceipt(desk: DeskContext, inbox: Inbox, item: ReceiptItem): Promise<ReceiveOutcome> {
   const effects = noEffects();
   const updated = await desk.db.inWorkspace(inbox.workspaceId, async (tx) => {
+    // Locked: receipts of one message processed at once (each webhook runs as it arrives) see
+    // each other's status instead of the last writer winning.
     const [row] = await tx.query<{ id: string; conversation_id: string; status: string }>(
-      `SELECT id, conversation_id, status FROM messages WHERE workspace_id = $1 AND inbox_id = $2 AND provider_message_id = $3`,
+      `SELECT id, conversation_id, status FROM messages WHERE workspace_id = $1 AND inbox_id = $2 AND provider_message_id = $3
+       FOR UPDATE`,
       [inbox.workspaceId, inbox.id, item.providerMessageId],
     );
     // Receipts arrive out of order: a message only moves forward (a late "delivered" never undoes "read").

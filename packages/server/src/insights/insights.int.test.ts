@@ -5,6 +5,8 @@ import { get, newWorkspace, send, startTestHub, type TestHub } from '../test-sup
 import { CDNOW_CALIBRATION_END, readCdnowPurchases } from './clv/cdnow-dataset.ts';
 import { estimateCustomerLifetimeValues } from './clv/lifetime-value.ts';
 import { parseBasketLines } from './rules/baskets-csv.ts';
+import { mineAssociationRules } from './rules/association-rules.ts';
+import { ALSO_BOUGHT_DEFAULTS, alsoBought } from './rules/also-bought.ts';
 
 let hub: TestHub;
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
@@ -108,6 +110,38 @@ describe('insights on the workspace’s own data', () => {
       }),
     );
     expect((await post('/api/insights/rules', { minSupport: 0, minConfidence: 2 })).statusCode).toBe(400);
+  });
+
+  it('recommends what buyers of the same groceries also bought, for a template and for a customer', async () => {
+    const baskets = parseBasketLines(readFileSync(datasetPath('groceries.csv'), 'utf8'));
+    const rules = mineAssociationRules({ baskets, ...ALSO_BOUGHT_DEFAULTS, minLen: 2 }).rules;
+    const template = await post('/api/insights/also-bought', { items: ['whole milk', 'yogurt'], limit: 3 });
+    expect(template.statusCode).toBe(200);
+    expect(template.json().transactions).toBe(9835);
+    const expected = alsoBought({ rules, items: ['whole milk', 'yogurt'], limit: 3 });
+    expect(template.json().recommendations).toEqual(expected);
+    expect(expected.length).toBe(3);
+
+    // basket-7 ordered baskets 7, 3007, 6007 and 9007: its recommendations follow from all of them.
+    const customer = (
+      await get(hub, ws.token, '/api/customers/lookup?type=anonymousId&value=basket-7')
+    ).json();
+    const owned = [...new Set([7, 3007, 6007, 9007].flatMap((i) => baskets[i]!))].sort();
+    const forCustomer = await get(hub, ws.token, `/api/customers/${customer.id}/recommendations?limit=4`);
+    expect(forCustomer.statusCode).toBe(200);
+    expect(forCustomer.json().items).toEqual(owned);
+    expect(forCustomer.json().recommendations).toEqual(alsoBought({ rules, items: owned, limit: 4 }));
+    expect(forCustomer.json().recommendations.every((r: { item: string }) => !owned.includes(r.item))).toBe(
+      true,
+    );
+
+    const unknown = await get(
+      hub,
+      ws.token,
+      '/api/customers/00000000-0000-7000-8000-000000000000/recommendations',
+    );
+    expect(unknown.statusCode).toBe(404);
+    expect((await post('/api/insights/also-bought', { items: [] })).statusCode).toBe(400);
   });
 
   it('scores Persian and English sentiment, Arabic letter variants alike', async () => {

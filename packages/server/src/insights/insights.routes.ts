@@ -3,6 +3,9 @@ import { principalOf, requireUser, ROLES } from '../api/auth.ts';
 import { sendError } from '../api/error-handler.ts';
 import type { Hub } from '../api/hub.ts';
 import {
+  AlsoBoughtBody,
+  CustomerRecommendationsQuery,
+  RecommendationsReply,
   ClvFitBody,
   ClvFitReply,
   RulesBody,
@@ -10,6 +13,8 @@ import {
   SentimentBody,
   SentimentReply,
 } from './insights.schema.ts';
+import { CustomerId } from '../customers/customers.schema.ts';
+import { recommendForCustomer, recommendForItems } from './rules/recommendations.service.ts';
 import { fitCustomerLifetimeValue, mineOrderRules } from './insights.service.ts';
 import { classifyForWorkspace } from './sentiment/workspace-model.service.ts';
 
@@ -41,6 +46,36 @@ export const insightsRoutes: FastifyPluginAsyncZod<{ hub: Hub }> = async (app, {
     preHandler: analysts,
     handler: async (request) =>
       mineOrderRules(hub.db, { workspaceId: principalOf(request).workspaceId, ...request.body }),
+  });
+  app.post('/api/insights/also-bought', {
+    schema: {
+      tags: ['insights'],
+      summary:
+        'Customers who bought these items also bought… (for templates and carts; rules mined from all orders)',
+      body: AlsoBoughtBody,
+      response: { 200: RecommendationsReply },
+    },
+    preHandler: analysts,
+    handler: async (request) =>
+      recommendForItems(hub.db, { workspaceId: principalOf(request).workspaceId, ...request.body }),
+  });
+  app.get('/api/customers/:id/recommendations', {
+    schema: {
+      tags: ['insights'],
+      summary: 'What customers who bought what this customer bought also bought',
+      params: CustomerId,
+      querystring: CustomerRecommendationsQuery,
+      response: { 200: RecommendationsReply },
+    },
+    preHandler: analysts,
+    handler: async (request, reply) => {
+      const result = await recommendForCustomer(hub.db, {
+        workspaceId: principalOf(request).workspaceId,
+        customerId: request.params.id,
+        ...request.query,
+      });
+      return result.isErr() ? sendError(reply, result.error) : result.value;
+    },
   });
   app.post('/api/insights/sentiment', {
     schema: {

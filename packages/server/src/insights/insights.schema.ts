@@ -54,6 +54,36 @@ export const RulesReply = z.object({
   ),
 });
 
+const Item = z.string().trim().min(1).max(200);
+const RankBy = z.enum(['confidence', 'lift']).default('confidence');
+
+export const AlsoBoughtBody = z.object({
+  /** The items shown or owned: a template's products, a cart. */
+  items: z.array(Item).min(1).max(100),
+  limit: z.number().int().min(1).max(100).default(5),
+  rankBy: RankBy,
+});
+
+export const CustomerRecommendationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(5),
+  rankBy: RankBy,
+});
+
+export const RecommendationsReply = z.object({
+  items: z.array(z.string()),
+  transactions: z.number(),
+  recommendations: z.array(
+    z.object({
+      item: z.string(),
+      because: z.array(z.string()),
+      confidence: z.number(),
+      lift: z.number(),
+      support: z.number(),
+      count: z.number(),
+    }),
+  ),
+});
+
 export const SentimentBody = z.object({ texts: z.array(z.string().max(10_000)).min(1).max(1_000) });
 export const SentimentReply = z.object({
   results: z.array(z.object({ label: z.enum(['positive', 'negative', 'neutral']), score: z.number() })),

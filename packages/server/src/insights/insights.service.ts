@@ -13,7 +13,7 @@ const ORDER_EVENT = 'Order Completed';
 
 type OrderRow = { customer_id: string; ts: Date; properties: Record<string, unknown> };
 
-async function readOrders(tx: Tx, workspaceId: string): Promise<OrderRow[]> {
+export async function readOrders(tx: Tx, workspaceId: string): Promise<OrderRow[]> {
   return tx.query<OrderRow>(
     "SELECT customer_id, ts, properties FROM events WHERE workspace_id = $1 AND type = 'track' AND event = $2",
     [workspaceId, ORDER_EVENT],
