@@ -37,6 +37,12 @@ async function main(): Promise<void> {
     desk: { jobPollMs: 100, jobConcurrency: Number(arg('concurrency', '16')) },
   });
   built.desk.registerAdapter(testAdapter('api'));
+  // --without-hooks (diagnosis only): the desk's extension hooks (answer bot, listening) left out,
+  // to see what they cost; the reported figures keep them.
+  if (process.argv.includes('--without-hooks')) {
+    built.desk.hooks.onInboundMessage.length = 0;
+    built.desk.hooks.holdsNewConversation.length = 0;
+  }
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
   const post = async (url: string, body: unknown, token?: string) => {
     const r = await fetch(`${base}${url}`, {

@@ -23,7 +23,12 @@ async function start(withDemo: boolean): Promise<void> {
       'NATS_URL is set, but this version runs as one process: ingest and work stay in PostgreSQL (scale-out over NATS JetStream comes later)',
     );
   }
-  const built = await buildApp({ db: opened.db, logger, ingestFlushMs: config.INGEST_FLUSH_MS });
+  const built = await buildApp({
+    db: opened.db,
+    logger,
+    ingestFlushMs: config.INGEST_FLUSH_MS,
+    desk: { retention: { days: config.PISHKHAN_JOB_RETENTION_DAYS } },
+  });
   if (withDemo) {
     const demo = await seedDemo({
       db: opened.db,

@@ -12,6 +12,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Group commit: how long the first event of a batch may wait for others (ms). */
   INGEST_FLUSH_MS: z.coerce.number().min(0).max(1000).default(2),
+  /** Days finished jobs and processed webhook requests are kept before the desk deletes them. */
+  PISHKHAN_JOB_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   /** OpenAI-compatible API base (…/v1) the answer bot may phrase answers with; unset = retrieval only. */
   PISHKHAN_LLM_URL: z.string().url().optional(),
   PISHKHAN_LLM_MODEL: z.string().default('gpt-4o-mini'),

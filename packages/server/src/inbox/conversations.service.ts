@@ -150,7 +150,11 @@ export async function listConversations(
   if (text === null) return [];
   const found: Conversation[] = [];
   const slice = Math.max(100, 2 * filter.limit);
-  for await (const ids of conversationsMatching(desk.db, { workspaceId: filter.workspaceId, text })) {
+  for await (const ids of conversationsMatching(desk.db, {
+    workspaceId: filter.workspaceId,
+    text,
+    pageSize: filter.limit,
+  })) {
     for (let i = 0; i < ids.length; i += slice) {
       const part = ids.slice(i, i + slice);
       const rows = await desk.db.inWorkspace(filter.workspaceId, (tx) =>

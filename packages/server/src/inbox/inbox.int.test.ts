@@ -232,6 +232,38 @@ describe('inbox: receive, reply, retries, dead letters', () => {
     await peer2.close();
   });
 
+  it('re-enables a disabled inbox and changes its settings without erasing the masked secret', async () => {
+    const patch = (id: string, payload: object) =>
+      hub.app.inject({ method: 'PATCH', url: `/api/inboxes/${id}`, headers: auth(), payload });
+    const inbox = (
+      await hub.app.inject({
+        method: 'POST',
+        url: '/api/inboxes',
+        headers: auth(),
+        payload: { channel: 'api', name: 'Partner B', config: { secret: SECRET, peerUrl: peer.url } },
+      })
+    ).json() as { id: string };
+    expect((await patch(inbox.id, { status: 'disabled' })).json()).toMatchObject({ status: 'disabled' });
+    const back = await patch(inbox.id, {
+      status: 'active',
+      name: 'Partner B (new)',
+      config: { secret: '***' },
+    });
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toMatchObject({ status: 'active', disabledReason: null, name: 'Partner B (new)' });
+    // The stored secret survived the masked round trip: requests signed with it still get in.
+    expect(
+      (
+        await postSigned(hub, inbox.id, SECRET, {
+          messages: [{ id: 'patched-1', from: [{ type: 'phone', value: '09121230000' }], text: 'hi' }],
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await patch('00000000-0000-7000-8000-000000000000', { status: 'active' })).statusCode).toBe(404);
+    const empty = await patch(inbox.id, {});
+    expect(empty.statusCode).toBe(400);
+  });
+
   it('keeps an unparseable request in the dead-letter list for admins', async () => {
     expect((await postSigned(hub, inboxId, SECRET, 'this is not json')).statusCode).toBe(200);
     const letters = await waitFor(async () => {

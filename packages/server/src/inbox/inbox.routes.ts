@@ -20,6 +20,7 @@ import {
   DeadLettersReply,
   IdParams,
   InboxBody,
+  InboxChange,
   InboxReply,
   MessageBody,
   MessageReply,
@@ -29,7 +30,7 @@ import {
   TransferBody,
   TransferReply,
 } from './inbox.schema.ts';
-import { createInbox, listInboxes, wiringOf } from './inboxes.service.ts';
+import { createInbox, listInboxes, updateInbox, wiringOf } from './inboxes.service.ts';
 import { readNotifications, readOneConversation, readNotificationsMarked } from './inbox-reads.service.ts';
 import type { ServiceDesk } from './service-desk.ts';
 import { transferConversation } from './transfers.ts';
@@ -57,6 +58,24 @@ export const inboxRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk }>
     handler: async (request, reply) => {
       const result = await createInbox(hub.db, desk.adapters, {
         workspaceId: principalOf(request).workspaceId,
+        ...request.body,
+      });
+      return result.isErr() ? sendError(reply, result.error) : wiringOf(result.value, baseUrl(request));
+    },
+  });
+  app.patch('/api/inboxes/:id', {
+    schema: {
+      tags: ['service desk'],
+      summary: 'Rename an inbox, change its settings (only the keys given), or disable and re-enable it',
+      params: z.object({ id: z.string().uuid('must be an inbox id (UUID)') }),
+      body: InboxChange,
+      response: { 200: InboxReply },
+    },
+    preHandler: admins,
+    handler: async (request, reply) => {
+      const result = await updateInbox(hub.db, desk.adapters, {
+        workspaceId: principalOf(request).workspaceId,
+        inboxId: request.params.id,
         ...request.body,
       });
       return result.isErr() ? sendError(reply, result.error) : wiringOf(result.value, baseUrl(request));

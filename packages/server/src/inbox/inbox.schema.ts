@@ -8,6 +8,17 @@ export const InboxBody = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+export const InboxChange = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    /** Only the keys to change; `"***"` keeps a stored credential. */
+    config: z.record(z.string(), z.unknown()).optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
+  .refine((c) => c.name !== undefined || c.config !== undefined || c.status !== undefined, {
+    message: 'give name, config or status',
+  });
+
 export const InboxReply = z.object({
   id: z.string(),
   channel: z.string(),

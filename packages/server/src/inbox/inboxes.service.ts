@@ -79,17 +79,8 @@ export async function createInbox(
       ? input.config.webhookSecret
       : randomBytes(24).toString('base64url');
   const candidate = { ...input.config, webhookSecret };
-  const parsed = adapter.config.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = ['config', ...(issue?.path ?? []).map(String)].join('.');
-    return err(
-      appError('PSK_INBOX_CONFIG_INVALID', {
-        field,
-        message: `${field}: ${issue?.message ?? 'invalid'}`,
-      }),
-    );
-  }
+  const invalid = configProblem(adapter, candidate);
+  if (invalid) return err(invalid);
   // Keep what the user sent (the adapter re-parses it on every use); the schema may strip keys.
   const id = uuidv7();
   const [row] = await db.inWorkspace(input.workspaceId, (tx) =>
@@ -99,6 +90,78 @@ export async function createInbox(
     ),
   );
   return ok(toInbox(row!));
+}
+
+function configProblem(
+  adapter: NonNullable<ReturnType<AdapterRegistry['get']>>,
+  config: Record<string, unknown>,
+): AppError | null {
+  const parsed = adapter.config.safeParse(config);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const field = ['config', ...(issue?.path ?? []).map(String)].join('.');
+  return appError('PSK_INBOX_CONFIG_INVALID', { field, message: `${field}: ${issue?.message ?? 'invalid'}` });
+}
+
+/**
+ * Changes given keys of a stored config. Objects merge key by key, and a masked value (`***`, as
+ * GET answers credentials) keeps the stored one: a settings form sends back what it showed
+ * without erasing passwords.
+ */
+function mergeConfig(
+  stored: Record<string, unknown>,
+  change: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...stored };
+  for (const [key, value] of Object.entries(change)) {
+    const before = stored[key];
+    if (value === MASK) continue;
+    out[key] = isRecord(value) && isRecord(before) ? mergeConfig(before, value) : value;
+  }
+  return out;
+}
+
+const MASK = '***';
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Renames an inbox, changes its settings, or turns it off and on again — after the credentials
+ * that made a channel disable it were fixed, say.
+ */
+export async function updateInbox(
+  db: Database,
+  adapters: AdapterRegistry,
+  input: {
+    workspaceId: string;
+    inboxId: string;
+    name?: string;
+    config?: Record<string, unknown>;
+    status?: Inbox['status'];
+  },
+): Promise<Result<Inbox, AppError>> {
+  return db.inWorkspace(input.workspaceId, async (tx) => {
+    const [row] = await tx.query<InboxRow>(
+      `SELECT ${COLUMNS} FROM inboxes WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [input.workspaceId, input.inboxId],
+    );
+    if (!row) return err(appError('PSK_INBOX_NOT_FOUND', { field: 'id' }));
+    const inbox = toInbox(row);
+    const config = input.config ? mergeConfig(inbox.config, input.config) : inbox.config;
+    const adapter = adapters.get(inbox.channel);
+    if (input.config && adapter) {
+      const invalid = configProblem(adapter, config);
+      if (invalid) return err(invalid);
+    }
+    const status = input.status ?? inbox.status;
+    const [updated] = await tx.query<InboxRow>(
+      `UPDATE inboxes SET name = $3, config = $4, status = $5,
+         disabled_reason = CASE WHEN $5 = 'active' THEN NULL ELSE disabled_reason END
+       WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [input.workspaceId, input.inboxId, input.name ?? inbox.name, JSON.stringify(config), status],
+    );
+    return ok(toInbox(updated!));
+  });
 }
 
 export async function listInboxes(db: Database, input: { workspaceId: string }): Promise<Inbox[]> {

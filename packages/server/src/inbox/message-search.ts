@@ -16,6 +16,9 @@ import type { Database } from '../db/database.ts';
 import { normalizePersian, tokenize } from '../core/persian-text.ts';
 
 const GROWTH = 4;
+// How many of the newest messages are read in key order (before the index takes over) for a page
+// of n conversations: enough for a word in 2 % of messages to fill it. About 1 µs a message.
+const newestToRead = (pageSize: number) => Math.max(5_000, 100 * pageSize);
 
 /**
  * The query written as the stored search text is (normalizePersian: ي/ك, Persian digits, ZWNJ,
@@ -53,14 +56,14 @@ const OLDER = `SELECT DISTINCT ON (conversation_id) conversation_id, id FROM mes
 
 /**
  * Yields conversation ids with a matching message, newest matching message first, one batch at
- * a time (each id once); stop iterating once enough were found. `text` comes from `searchText`;
- * `scan` is how many of the newest messages are read before the index takes over.
+ * a time (each id once); stop iterating once enough were found. `text` comes from `searchText`.
  */
 export async function* conversationsMatching(
   db: Database,
-  input: { workspaceId: string; text: string; scan: number },
+  input: { workspaceId: string; text: string; pageSize: number },
 ): AsyncGenerator<string[]> {
   const { workspaceId, text } = input;
+  const scan = newestToRead(input.pageSize);
   const seen = new Set<string>();
   // Newest match first; the first row of a conversation is its newest match.
   const fresh = (rows: Hit[]) => {
@@ -71,12 +74,12 @@ export async function* conversationsMatching(
   };
 
   const [newest, edges] = await db.asSystem(async (tx) => [
-    await tx.query<Hit>(NEWEST, [workspaceId, input.scan, text]),
-    (await tx.query<Edges>(EDGES, [workspaceId, input.scan]))[0],
+    await tx.query<Hit>(NEWEST, [workspaceId, scan, text]),
+    (await tx.query<Edges>(EDGES, [workspaceId, scan]))[0],
   ]);
   const first = fresh(newest);
   if (first.length > 0) yield first;
-  if (!edges?.newest || !edges.last || !edges.oldest || edges.scanned < input.scan) return; // read them all
+  if (!edges?.newest || !edges.last || !edges.oldest || edges.scanned < scan) return; // read them all
 
   // Older messages through the index, in windows growing back in time from the newest one.
   const top = msOfId(edges.newest);
