@@ -77,7 +77,7 @@ const loadStarted = performance.now();
 if (loaded !== SHAPE.conversations) {
   if (loaded !== 0) throw new Error(`database holds ${loaded} conversations, expected 0 or ${SHAPE.conversations}`);
   await loadDesk(bare, workspaceId, SHAPE);
-  await afterLoad(opened.db, bare, workspaceId);
+  await afterLoad(bare, workspaceId);
 }
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 const size = (await bare.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS s`)).rows[0].s;
@@ -146,7 +146,7 @@ const exhaustive = async (q: string) =>
       `SELECT conversation_id, count(*) OVER () AS n FROM (
          SELECT DISTINCT ON (m.conversation_id) m.conversation_id, m.id FROM messages m
          JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id AND c.merged_into IS NULL
-         WHERE m.workspace_id = $1 AND to_tsvector('simple', m.search_text) @@ plainto_tsquery('simple', $2)
+         WHERE m.workspace_id = $1 AND m.search_vector @@ plainto_tsquery('simple', $2)
          ORDER BY m.conversation_id, m.id DESC) x
        ORDER BY id DESC`,
       [workspaceId, normalizePersian(q)],
@@ -156,7 +156,7 @@ const matchingMessages = async (q: string) =>
   Number(
     (
       await bare.query(
-        `SELECT count(*) AS n FROM messages WHERE workspace_id = $1 AND to_tsvector('simple', search_text) @@ plainto_tsquery('simple', $2)`,
+        `SELECT count(*) AS n FROM messages WHERE workspace_id = $1 AND search_vector @@ plainto_tsquery('simple', $2)`,
         [workspaceId, normalizePersian(q)],
       )
     ).rows[0].n,
@@ -170,13 +170,14 @@ const ilikeScan = (q: string) => {
     [workspaceId, ...words.map((w) => `%${w}%`)],
   );
 };
-// The search as it was before issue 3's changes (query text not normalised, newest activity first).
+// The search as it was before issue 3 (newest activity first, query text not normalised), bare:
+// without row-level security, which kept the hub's own copy of it from using the index at all.
 const previousQuery = (q: string) =>
   timeSql(
     `SELECT c.id FROM conversations c JOIN inboxes i ON i.workspace_id = c.workspace_id AND i.id = c.reply_inbox_id
      WHERE c.workspace_id = $1 AND c.merged_into IS NULL
        AND EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
-             AND to_tsvector('simple', m.search_text) @@ plainto_tsquery('simple', $2))
+             AND m.search_vector @@ plainto_tsquery('simple', $2))
      ORDER BY c.updated_at DESC LIMIT ${LIMIT}`,
     [workspaceId, q],
   );
@@ -215,19 +216,19 @@ for (const [n, x] of QUERIES.entries()) {
   }
   if (x.exactly && got.join() !== x.exactly.join()) problems.push(`expected exactly ${x.exactly.join()}`);
   failures += problems.length;
-  const previous = [await previousQuery(x.q), await previousQuery(x.q)].map((t) => t.ms);
+  const previous = (await previousQuery(x.q)).ms;
   const scans = [await ilikeScan(x.q), await ilikeScan(x.q)].map((t) => t.ms);
   const times = hubTimes.get(x.q)!;
   allHub.push(...times);
   ratios.push(percentile(times, 50) / Math.min(...scans));
   rows.push(
     `| ${x.label} (\`${x.q}\`) | ${fmt(await matchingMessages(x.q))} | ${fmt(all.length)} | ${fmt(percentile(times, 50), 1)} | ${fmt(percentile(times, 99), 1)} | ` +
-      `${fmt(Math.min(...previous), 1)} | ${fmt(Math.min(...scans), 0)} | ${problems.length ? `**${problems.join('; ')}**` : 'yes'} |`,
+      `${fmt(previous, 1)} | ${fmt(Math.min(...scans), 0)} | ${problems.length ? `**${problems.join('; ')}**` : 'yes'} |`,
   );
   progress('checking results and baselines', n + 1, QUERIES.length);
 }
 console.log(
-  '| query | matching messages | matching conversations | hub p50 ms | hub p99 ms | previous query ms | ILIKE scan ms | right |',
+  '| query | matching messages | matching conversations | hub p50 ms | hub p99 ms | previous query, bare ms | ILIKE scan ms | right |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
@@ -248,8 +249,10 @@ for (let r = 0; r < 5; r++) {
 }
 console.log(`\n(b) GET /api/service-metrics over six months: 5 requests per grouping`);
 console.log(`baseline: bare count(*) of the ${fmt(counted)} conversations, median ${fmt(percentile(baseline, 50), 1)} ms`);
-console.log('| groupBy | rows | hub median ms | hub max ms | ÷ baseline | conversations add up | agrees with raw tables |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| groupBy | rows | hub median ms | hub max ms | ÷ baseline | raw-table query ms (previous) | conversations add up | agrees with raw tables |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const groupBy of ['agent', 'team', 'channel', 'day'] as const) {
   const times: number[] = [];
   let body: Record<string, unknown> = {};
@@ -260,10 +263,12 @@ for (const groupBy of ['agent', 'team', 'channel', 'day'] as const) {
   }
   const reportRows = body.rows as { conversations: number }[];
   const sum = reportRows.reduce((s, r) => s + r.conversations, 0);
-  const agrees = await reportsAgree(opened.db, { workspaceId, from: PERIOD.from, to: PERIOD.to, groupBy }, body);
-  if (sum !== counted || agrees === 'no') failures++;
+  const raw = await reportsAgree(opened.db, { workspaceId, from: PERIOD.from, to: PERIOD.to, groupBy }, body);
+  if (sum !== counted || raw.agrees === 'no') failures++;
   console.log(
-    `| ${groupBy} | ${reportRows.length} | ${fmt(percentile(times, 50), 0)} | ${fmt(Math.max(...times), 0)} | ${fmt(percentile(times, 50) / percentile(baseline, 50), 1)} | ${sum === counted ? 'yes' : `**${sum} ≠ ${counted}**`} | ${agrees} |`,
+    `| ${groupBy} | ${reportRows.length} | ${fmt(percentile(times, 50), 0)} | ${fmt(Math.max(...times), 0)} | ` +
+      `${fmt(percentile(times, 50) / percentile(baseline, 50), 1)} | ${fmt(raw.rawMs, 0)} | ` +
+      `${sum === counted ? 'yes' : `**${sum} ≠ ${counted}**`} | ${raw.agrees === 'yes' ? 'yes' : '**no**'} |`,
   );
 }
 

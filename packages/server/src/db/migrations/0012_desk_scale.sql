@@ -19,6 +19,8 @@ CREATE TABLE conversation_facts (
   conversation_id uuid NOT NULL,
   customer_id uuid NOT NULL,
   inbox_id uuid NOT NULL,
+  -- of the first inbox (an inbox's channel never changes)
+  channel text NOT NULL,
   assignee_id uuid,
   team_id uuid,
   labels text[] NOT NULL DEFAULT '{}',
@@ -35,10 +37,14 @@ CREATE TABLE conversation_facts (
   -- the latest answered survey
   survey_kind text,
   survey_score int,
+  -- for repeat contacts: when the customer's latest other conversation about the same issue (a
+  -- shared label, or neither has one) was resolved, at or before this one started. It is a
+  -- repeat contact when that is less than the workspace's repeatContactDays ago.
+  prev_resolved_at timestamptz,
   PRIMARY KEY (workspace_id, conversation_id)
 );
 CREATE INDEX conversation_facts_created ON conversation_facts (workspace_id, created_at);
--- repeat contacts: the customer's earlier resolved conversations
+-- a customer's conversations, for prev_resolved_at
 CREATE INDEX conversation_facts_customer ON conversation_facts (workspace_id, customer_id, resolved_at);
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_facts TO pishkhan_app;
@@ -48,24 +54,49 @@ CREATE POLICY tenant_isolation ON conversation_facts
   USING (workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid)
   WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid);
 
+-- prev_resolved_at of the customer's conversations that may have changed: `self`, and those
+-- started at or after `since` (when the changed conversation was, or is now, resolved).
+CREATE FUNCTION conversation_facts_relink(ws uuid, customer uuid, self uuid, since timestamptz) RETURNS void LANGUAGE sql AS $$
+  UPDATE conversation_facts f SET prev_resolved_at = n.prev
+  FROM (SELECT c.conversation_id, (
+          SELECT max(p.resolved_at) FROM conversation_facts p
+          WHERE p.workspace_id = ws AND p.customer_id = customer AND p.conversation_id <> c.conversation_id
+            AND p.resolved_at <= c.created_at
+            AND (p.labels && c.labels OR (cardinality(p.labels) = 0 AND cardinality(c.labels) = 0))) AS prev
+        FROM conversation_facts c
+        WHERE c.workspace_id = ws AND c.customer_id = customer AND (c.conversation_id = self OR c.created_at >= since)) n
+  WHERE f.workspace_id = ws AND f.conversation_id = n.conversation_id AND f.prev_resolved_at IS DISTINCT FROM n.prev
+$$;
+
 -- The conversation's own columns (insert, and any change of one the report reads).
 CREATE FUNCTION conversation_facts_from_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM conversation_facts WHERE workspace_id = OLD.workspace_id AND conversation_id = OLD.id;
+    PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.id, OLD.resolved_at);
     RETURN NULL;
   END IF;
-  INSERT INTO conversation_facts AS f (workspace_id, conversation_id, customer_id, inbox_id, assignee_id, team_id, labels,
-      created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged)
-    VALUES (NEW.workspace_id, NEW.id, NEW.customer_id, NEW.inbox_id, NEW.assignee_id, NEW.team_id, NEW.labels,
-      NEW.created_at, NEW.first_response_at, NEW.resolved_at, NEW.reopened_count, NEW.handled_by_bot,
-      cardinality(NEW.sla_breached) > 0, NEW.merged_into IS NOT NULL)
+  INSERT INTO conversation_facts AS f (workspace_id, conversation_id, customer_id, inbox_id, channel, assignee_id, team_id,
+      labels, created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged)
+    VALUES (NEW.workspace_id, NEW.id, NEW.customer_id, NEW.inbox_id,
+      coalesce((SELECT channel FROM inboxes WHERE workspace_id = NEW.workspace_id AND id = NEW.inbox_id), ''),
+      NEW.assignee_id, NEW.team_id, NEW.labels, NEW.created_at, NEW.first_response_at, NEW.resolved_at,
+      NEW.reopened_count, NEW.handled_by_bot, cardinality(NEW.sla_breached) > 0, NEW.merged_into IS NOT NULL)
     ON CONFLICT (workspace_id, conversation_id) DO UPDATE SET
-      customer_id = excluded.customer_id, inbox_id = excluded.inbox_id, assignee_id = excluded.assignee_id,
-      team_id = excluded.team_id, labels = excluded.labels, created_at = excluded.created_at,
-      first_response_at = excluded.first_response_at, resolved_at = excluded.resolved_at,
-      reopened_count = excluded.reopened_count, handled_by_bot = excluded.handled_by_bot,
-      sla_breached = excluded.sla_breached, merged = excluded.merged;
+      customer_id = excluded.customer_id, inbox_id = excluded.inbox_id, channel = excluded.channel,
+      assignee_id = excluded.assignee_id, team_id = excluded.team_id, labels = excluded.labels,
+      created_at = excluded.created_at, first_response_at = excluded.first_response_at,
+      resolved_at = excluded.resolved_at, reopened_count = excluded.reopened_count,
+      handled_by_bot = excluded.handled_by_bot, sla_breached = excluded.sla_breached, merged = excluded.merged;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, NEW.id, NEW.resolved_at);
+  ELSIF (OLD.customer_id, OLD.labels, OLD.created_at, OLD.resolved_at)
+      IS DISTINCT FROM (NEW.customer_id, NEW.labels, NEW.created_at, NEW.resolved_at) THEN
+    PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, NEW.id, least(OLD.resolved_at, NEW.resolved_at));
+    IF OLD.customer_id <> NEW.customer_id THEN
+      PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.id, OLD.resolved_at);
+    END IF;
+  END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER conversations_facts_insert AFTER INSERT ON conversations
@@ -79,6 +110,15 @@ CREATE TRIGGER conversations_facts_update AFTER UPDATE ON conversations
   EXECUTE FUNCTION conversation_facts_from_conversation();
 CREATE TRIGGER conversations_facts_delete AFTER DELETE ON conversations
   FOR EACH ROW EXECUTE FUNCTION conversation_facts_from_conversation();
+
+-- (An inbox's channel is set once; should that change, its conversations follow.)
+CREATE FUNCTION conversation_facts_from_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE conversation_facts SET channel = NEW.channel WHERE workspace_id = NEW.workspace_id AND inbox_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER inboxes_facts AFTER UPDATE OF channel ON inboxes
+  FOR EACH ROW WHEN (OLD.channel IS DISTINCT FROM NEW.channel) EXECUTE FUNCTION conversation_facts_from_inbox();
 
 -- Whether a conversation has agent and bot messages, recounted from its messages.
 CREATE FUNCTION conversation_facts_recount_senders(ws uuid, conversation uuid) RETURNS void LANGUAGE sql AS $$
@@ -137,20 +177,28 @@ CREATE TRIGGER surveys_facts AFTER INSERT OR UPDATE OR DELETE ON surveys
 -- Rebuilds one workspace's facts from the tables (this migration, bulk loads, a repair).
 CREATE FUNCTION conversation_facts_rebuild(ws uuid) RETURNS void LANGUAGE sql AS $$
   DELETE FROM conversation_facts WHERE workspace_id = ws;
-  INSERT INTO conversation_facts (workspace_id, conversation_id, customer_id, inbox_id, assignee_id, team_id, labels,
+  INSERT INTO conversation_facts (workspace_id, conversation_id, customer_id, inbox_id, channel, assignee_id, team_id, labels,
       created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged,
       agent_message, bot_message, survey_kind, survey_score)
-  SELECT c.workspace_id, c.id, c.customer_id, c.inbox_id, c.assignee_id, c.team_id, c.labels,
+  SELECT c.workspace_id, c.id, c.customer_id, c.inbox_id, coalesce(i.channel, ''), c.assignee_id, c.team_id, c.labels,
       c.created_at, c.first_response_at, c.resolved_at, c.reopened_count, c.handled_by_bot,
       cardinality(c.sla_breached) > 0, c.merged_into IS NOT NULL,
       coalesce(m.agent, false), coalesce(m.bot, false), s.kind, s.score
   FROM conversations c
+  LEFT JOIN inboxes i ON i.workspace_id = c.workspace_id AND i.id = c.inbox_id
   LEFT JOIN (SELECT conversation_id, bool_or(sender_type = 'agent') AS agent, bool_or(sender_type = 'bot') AS bot
              FROM messages WHERE workspace_id = ws AND sender_type IN ('agent', 'bot') GROUP BY conversation_id) m
     ON m.conversation_id = c.id
   LEFT JOIN (SELECT DISTINCT ON (conversation_id) conversation_id, kind, score FROM surveys
              WHERE workspace_id = ws AND score IS NOT NULL ORDER BY conversation_id, answered_at DESC, id DESC) s
     ON s.conversation_id = c.id
-  WHERE c.workspace_id = ws
+  WHERE c.workspace_id = ws;
+  UPDATE conversation_facts f SET prev_resolved_at = (
+      SELECT max(p.resolved_at) FROM conversation_facts p
+      WHERE p.workspace_id = ws AND p.customer_id = f.customer_id AND p.conversation_id <> f.conversation_id
+        AND p.resolved_at <= f.created_at
+        AND (p.labels && f.labels OR (cardinality(p.labels) = 0 AND cardinality(f.labels) = 0)))
+  WHERE f.workspace_id = ws AND EXISTS (SELECT 1 FROM conversation_facts p WHERE p.workspace_id = ws
+    AND p.customer_id = f.customer_id AND p.conversation_id <> f.conversation_id AND p.resolved_at <= f.created_at);
 $$;
 SELECT conversation_facts_rebuild(id) FROM workspaces;
