@@ -27,13 +27,13 @@ export function profileDatabase(inner: Database): DbProfile {
       return await run((tx) =>
         fn({
           ...tx,
-          query: async (text, params) => {
+          query: async (text, params, options) => {
             statements++;
             const key = label(text);
             first ??= key;
             const t0 = performance.now();
             try {
-              return await tx.query(text, params);
+              return await tx.query(text, params, options);
             } finally {
               const c = statementCounts.get(key) ?? { n: 0, ms: 0 };
               c.n++;
@@ -65,6 +65,21 @@ export function profileDatabase(inner: Database): DbProfile {
     kind: inner.kind,
     inWorkspace: (workspaceId, fn, options) => wrap((f) => inner.inWorkspace(workspaceId, f, options), fn),
     asSystem: (fn) => wrap((f) => inner.asSystem(f), fn),
+    run: async (text, params, options) => {
+      const started = performance.now();
+      try {
+        return await inner.run(text, params, options);
+      } finally {
+        const key = `(autocommit) ${label(text)}`;
+        const ms = performance.now() - started;
+        const s = stats.get(key) ?? { count: 0, ms: 0, statements: 0, maxMs: 0 };
+        s.count++;
+        s.ms += ms;
+        s.statements++;
+        s.maxMs = Math.max(s.maxMs, ms);
+        stats.set(key, s);
+      }
+    },
     exec: (script) => inner.exec(script),
     close: () => inner.close(),
   };
@@ -97,10 +112,11 @@ export function profileDatabase(inner: Database): DbProfile {
 }
 
 /**
- * CPU time (ms) used so far by this process and by the local PostgreSQL server's processes
- * (Linux /proc; 0 for the server elsewhere): where the 2 cores go during a run.
+ * CPU time (ms) used so far by this process and by the local PostgreSQL server's processes —
+ * those serving `database` when it is named (Linux /proc; 0 for the server elsewhere): where the
+ * 2 cores go during a run.
  */
-export function cpuNow(): { hubMs: number; serverMs: number } {
+export function cpuNow(database?: string): { hubMs: number; serverMs: number } {
   const own = process.cpuUsage();
   let ticks = 0;
   try {
@@ -113,6 +129,8 @@ export function cpuNow(): { hubMs: number; serverMs: number } {
         continue;
       }
       if (!stat.includes('(postgres)')) continue;
+      // Only the backends of this run's database, when named (other work may share the server).
+      if (database && !readProcTitle(pid).includes(database)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
     }
@@ -120,4 +138,12 @@ export function cpuNow(): { hubMs: number; serverMs: number } {
     ticks = 0;
   }
   return { hubMs: (own.user + own.system) / 1000, serverMs: ticks * 10 };
+}
+
+function readProcTitle(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }

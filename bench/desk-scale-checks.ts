@@ -14,7 +14,9 @@ export async function afterLoad(client: pg.Client, workspaceId: string): Promise
 }
 
 const close = (a: unknown, b: unknown) =>
-  typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)) : a === b;
+  typeof a === 'number' && typeof b === 'number'
+    ? Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b))
+    : a === b;
 
 /**
  * Whether the report the hub answered equals the same metrics computed from the raw tables (the

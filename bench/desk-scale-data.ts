@@ -10,7 +10,18 @@ import { seededRandom } from '../packages/server/src/core/seeded-random.ts';
 import { readSnappfoodReviews } from '../packages/server/src/insights/sentiment/snappfood-dataset.ts';
 import { fmt, progress } from './bench-support.ts';
 
-export const CHANNELS = ['whatsapp', 'webchat', 'telegram', 'email', 'instagram', 'sms', 'bale', 'messenger', 'x', 'api'];
+export const CHANNELS = [
+  'whatsapp',
+  'webchat',
+  'telegram',
+  'email',
+  'instagram',
+  'sms',
+  'bale',
+  'messenger',
+  'x',
+  'api',
+];
 // How often each channel starts a conversation (indexes into CHANNELS, 20 slots).
 const CHANNEL_SLOTS = [0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9];
 export const LABELS = ['order', 'delivery', 'refund', 'billing', 'account', 'app'];
@@ -20,10 +31,25 @@ export const ORDER_BASE = 1_000_000;
 
 const LOADED_TABLES = ['conversations', 'messages', 'surveys'];
 
-export type DeskShape = { messages: number; conversations: number; customers: number; agents: number; teams: number };
+export type DeskShape = {
+  messages: number;
+  conversations: number;
+  customers: number;
+  agents: number;
+  teams: number;
+};
 
 // Text pools: (pool, n) → body and the normalised search text.
-const POOLS = ['fa-customer', 'en-customer', 'fa-agent', 'en-agent', 'fa-bot', 'en-bot', 'fa-note', 'en-note'] as const;
+const POOLS = [
+  'fa-customer',
+  'en-customer',
+  'fa-agent',
+  'en-agent',
+  'fa-bot',
+  'en-bot',
+  'fa-note',
+  'en-note',
+] as const;
 
 const FA_AGENT = [
   'سلام، وقت بخیر. سفارش شما را پیگیری می‌کنیم.',
@@ -68,7 +94,15 @@ const EN_NOTE = ['Note: key customer, follow up.', 'Note: checked with finance.'
 function englishCustomerSentences(count: number): string[] {
   const random = seededRandom(7);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
-  const subjects = ['my order', 'the delivery', 'the courier', 'the app', 'my account', 'the refund', 'the invoice'];
+  const subjects = [
+    'my order',
+    'the delivery',
+    'the courier',
+    'the app',
+    'my account',
+    'the refund',
+    'the invoice',
+  ];
   const more = ['the pizza', 'the package', 'my subscription', 'the burger', 'the salad', 'the payment'];
   const predicates = [
     'arrived late',
@@ -115,7 +149,9 @@ async function loadTextPools(client: pg.Client): Promise<number[]> {
   await client.query(
     'CREATE UNLOGGED TABLE bench_text (pool int, n int, body text NOT NULL, search text NOT NULL, PRIMARY KEY (pool, n))',
   );
-  const rows = POOLS.flatMap((name, pool) => byPool[name].map((body, n) => [pool, n, body, normalizePersian(body)]));
+  const rows = POOLS.flatMap((name, pool) =>
+    byPool[name].map((body, n) => [pool, n, body, normalizePersian(body)]),
+  );
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     await client.query(
@@ -281,5 +317,7 @@ export async function loadDesk(client: pg.Client, workspaceId: string, shape: De
   progress('building indexes', indexes.length, indexes.length);
   for (const t of LOADED_TABLES) await client.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
   for (const t of LOADED_TABLES) await client.query(`VACUUM ANALYZE ${t}`);
-  say(`loaded ${fmt(shape.conversations)} conversations and ${fmt(shape.messages)} messages into ${workspaceId}`);
+  say(
+    `loaded ${fmt(shape.conversations)} conversations and ${fmt(shape.messages)} messages into ${workspaceId}`,
+  );
 }

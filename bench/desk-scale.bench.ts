@@ -71,11 +71,13 @@ const { token, workspaceId } = await owner(built);
 const bare = new pg.Client({ connectionString: scratch.url });
 await bare.connect();
 const loaded = Number(
-  (await bare.query('SELECT count(*) AS n FROM conversations WHERE workspace_id = $1', [workspaceId])).rows[0].n,
+  (await bare.query('SELECT count(*) AS n FROM conversations WHERE workspace_id = $1', [workspaceId])).rows[0]
+    .n,
 );
 const loadStarted = performance.now();
 if (loaded !== SHAPE.conversations) {
-  if (loaded !== 0) throw new Error(`database holds ${loaded} conversations, expected 0 or ${SHAPE.conversations}`);
+  if (loaded !== 0)
+    throw new Error(`database holds ${loaded} conversations, expected 0 or ${SHAPE.conversations}`);
   await loadDesk(bare, workspaceId, SHAPE);
   await afterLoad(bare, workspaceId);
 }
@@ -248,7 +250,9 @@ for (let r = 0; r < 5; r++) {
   counted = Number(t.rows[0]!.n);
 }
 console.log(`\n(b) GET /api/service-metrics over six months: 5 requests per grouping`);
-console.log(`baseline: bare count(*) of the ${fmt(counted)} conversations, median ${fmt(percentile(baseline, 50), 1)} ms`);
+console.log(
+  `baseline: bare count(*) of the ${fmt(counted)} conversations, median ${fmt(percentile(baseline, 50), 1)} ms`,
+);
 console.log(
   '| groupBy | rows | hub median ms | hub max ms | ÷ baseline | raw-table query ms (previous) | conversations add up | agrees with raw tables |',
 );

@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     db: profile?.db ?? db.opened.db,
     logger: createLogger('warn'),
     ingestFlushMs: 2,
-    desk: { jobPollMs: 100, jobConcurrency: Number(arg('concurrency', '16')) },
+    desk: {
+      jobPollMs: 100,
+      jobConcurrency: Number(arg('concurrency', '16')),
+      ...(arg('inline', '') ? { inlineConcurrency: Number(arg('inline', '')) } : {}),
+    },
   });
   built.desk.registerAdapter(testAdapter('api'));
   // --without-hooks (diagnosis only): the desk's extension hooks (answer bot, listening) left out,
@@ -166,7 +170,8 @@ async function main(): Promise<void> {
     await inspector.post('Profiler.enable');
     await inspector.post('Profiler.start');
   }
-  const cpuBefore = cpuNow();
+  const dbName = db.url ? new URL(db.url).pathname.slice(1) : undefined;
+  const cpuBefore = cpuNow(dbName);
   const started = performance.now();
   await openLoop(RATE, total, (seq) => {
     sentAt.set(seq, performance.now());
@@ -196,7 +201,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   if (profile) {
-    const cpu = cpuNow();
+    const cpu = cpuNow(dbName);
     console.log(
       `CPU per message: hub process ${fmt((cpu.hubMs - cpuBefore.hubMs) / total, 2)} ms, PostgreSQL ${fmt((cpu.serverMs - cpuBefore.serverMs) / total, 2)} ms`,
     );

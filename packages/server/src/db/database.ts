@@ -1,6 +1,7 @@
 // One interface over the embedded PGlite and a PostgreSQL server, so every domain writes the
 // same SQL. Request work runs in workspace transactions (row-level security on); only sign-in,
 // sign-up and the ingest COPY run as the hub's own role.
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { UUID_PATTERN } from '../core/ids.ts';
@@ -10,8 +11,18 @@ import { Readable } from 'node:stream';
 
 export type Row = Record<string, unknown>;
 
+export type QueryOptions = {
+  /**
+   * Keep the statement prepared on each server connection (a named prepared statement), so it is
+   * parsed and analysed once instead of on every run — a third of the server's work on the desk's
+   * hot path at 200 messages a second (docs/benchmarks.md). Only for fixed texts (values always
+   * as parameters): each distinct text is kept once per connection. Ignored on PGlite.
+   */
+  prepare?: boolean;
+};
+
 export type Tx = {
-  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Bulk append: COPY on a server, multi-row INSERT on PGlite (which has no client COPY stream). */
   appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
   /**
@@ -41,6 +52,12 @@ export type Database = {
     options?: { exclusive?: boolean; releasable?: boolean },
   ): Promise<T>;
   asSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * One statement on its own, as the hub's own role: it commits by itself, in one round trip
+   * instead of three (BEGIN, it, COMMIT). For a single write that needs nothing else in its
+   * transaction (a webhook's raw request and its job, written by one statement).
+   */
+  run<T = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +100,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         return fn(wrap(tx));
       }),
     asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    run: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
     exec: async (script) => {
       await db.exec(script);
     },
@@ -109,14 +127,14 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     let holdingIdentity = false;
     let unscoped = false;
     const tx: Tx = {
-      async query<R>(text: string, params: unknown[] = []) {
+      async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
         // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
         // rows were scoped by the caller); the workspace role comes back before the next query.
         if (unscoped) {
           await client.query("SELECT set_config('role', 'pishkhan_app', true)");
           unscoped = false;
         }
-        return (await client.query(text, params)).rows as R[];
+        return (await client.query(statement(text, params, options))).rows as R[];
       },
       async appendRows(table, columns, rows) {
         // A COPY costs round trips of its own (and a role switch): small sets go faster as one INSERT.
@@ -168,11 +186,26 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     kind: 'postgres',
     inWorkspace: (workspaceId, fn, options) => run(workspaceId, fn, options),
     asSystem: (fn) => run(null, fn),
+    run: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) =>
+      (await pool.query(statement(text, params, options))).rows as T[],
     exec: async (script) => {
       await pool.query(script);
     },
     close: () => pool.end(),
   };
+}
+
+const preparedNames = new Map<string, string>();
+
+/** node-postgres' query config: named (prepared once per connection, by a hash of the text) when asked. */
+function statement(text: string, values: unknown[], options?: QueryOptions): pg.QueryConfig {
+  if (!options?.prepare) return { text, values };
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `psk_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 async function insertInChunks(

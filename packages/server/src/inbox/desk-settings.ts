@@ -83,6 +83,7 @@ export async function lockCustomerAndReadSettings(
     `SELECT pg_advisory_xact_lock(hashtext('conversation:' || $2::text)) AS locked,
        (SELECT settings FROM desk_settings WHERE workspace_id = $1) AS settings`,
     [input.workspaceId, input.customerId],
+    { prepare: true },
   );
   return parseDeskSettings(row?.settings);
 }

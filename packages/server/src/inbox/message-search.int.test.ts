@@ -44,7 +44,11 @@ describe('message search', () => {
           method: 'POST',
           url: '/api/inboxes',
           headers: { authorization: `Bearer ${ws.token}` },
-          payload: { channel: 'api', name: 'Search', config: { secret: SECRET, peerUrl: 'http://127.0.0.1:9' } },
+          payload: {
+            channel: 'api',
+            name: 'Search',
+            config: { secret: SECRET, peerUrl: 'http://127.0.0.1:9' },
+          },
         })
       ).json() as { id: string }
     ).id;

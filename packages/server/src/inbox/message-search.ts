@@ -18,8 +18,10 @@ import { normalizePersian, tokenize } from '../core/persian-text.ts';
 
 const FIRST_CHUNK = 2_000;
 const MAX_CHUNK = 32_000;
-// Fetching an index match from the table costs about this many messages read in key order.
-const FETCH_COST = 4;
+// Fetching an index match from the table costs about this many messages read in key order
+// (measured at 2,000,000 messages: 13 µs a match, scattered over the table, against 2 µs a
+// message read in key order).
+const FETCH_COST = 6;
 const AFTER_ALL = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 /**

@@ -8,7 +8,7 @@ import type { Tx } from '../db/database.ts';
 import { feedItem, type FeedItem } from '../realtime/feed.ts';
 import type { DeskSettings } from './desk-settings.ts';
 import type { Inbox } from './inboxes.service.ts';
-import { detectLanguage, routeConversation } from './routing.ts';
+import { detectLanguage, readRoutingFacts, routeConversation } from './routing.ts';
 import type { SenderIdentity } from './sender-identity.ts';
 import { slaForNewConversation } from './sla.ts';
 
@@ -86,6 +86,7 @@ export async function findPlacement(
       input.now,
       input.settings.reopenWindowHours,
     ],
+    { prepare: true },
   );
   const stored =
     row?.stored_id && row.stored_conversation_id
@@ -116,7 +117,9 @@ export async function createConversation(
 ): Promise<{ row: ConversationRow; feed: FeedItem[] }> {
   const { workspaceId, inbox, item } = input;
   const language = detectLanguage(item.text);
+  const facts = await readRoutingFacts(tx, { workspaceId, customerId: input.customerId });
   const route = await routeConversation(tx, {
+    facts,
     workspaceId,
     customerId: input.customerId,
     channel: inbox.channel,
@@ -128,6 +131,7 @@ export async function createConversation(
   });
   const sla = await slaForNewConversation(tx, {
     workspaceId,
+    policies: facts.slaPolicies,
     priority: route.priority,
     channel: inbox.channel,
     inboxId: inbox.id,
@@ -161,6 +165,7 @@ export async function createConversation(
       sla?.firstResponseDue ?? null,
       sla?.resolutionDue ?? null,
     ],
+    { prepare: true },
   );
   const payload = {
     conversationId: id,

@@ -7,6 +7,7 @@ import { normalizePersian } from '../core/persian-text.ts';
 import type { Tx } from '../db/database.ts';
 import { isOpenAt } from './business-hours.ts';
 import type { DeskSettings } from './desk-settings.ts';
+import type { SlaPolicyRow } from './sla.ts';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -87,23 +88,48 @@ export function matchesConditions(
   return true;
 }
 
-export async function routeConversation(tx: Tx, input: RoutingInput): Promise<RoutingDecision> {
-  const { workspaceId } = input;
-  const accounts = await listCustomerAccounts(tx, { workspaceId, customerId: input.customerId });
-  const tiers = [...new Set(accounts.map((a) => a.tier))];
-  // The customer's traits and the enabled rules in one round trip.
+type RuleRow = { id: string; conditions: unknown; actions: unknown };
+
+/** What routing a new conversation and giving it its SLA read, besides the customer's accounts. */
+export type RoutingFacts = {
+  traits: Record<string, unknown>;
+  rules: RuleRow[];
+  slaPolicies: SlaPolicyRow[];
+};
+
+/** The customer's traits, the enabled routing rules and the SLA policies: one round trip. */
+export async function readRoutingFacts(
+  tx: Tx,
+  input: { workspaceId: string; customerId: string },
+): Promise<RoutingFacts> {
   const [read] = await tx.query<{
     traits: Record<string, unknown> | null;
-    rules: { id: string; conditions: unknown; actions: unknown }[];
+    rules: RuleRow[];
+    sla_policies: SlaPolicyRow[];
   }>(
     `SELECT (SELECT traits FROM customers WHERE workspace_id = $1 AND id = $2) AS traits,
        coalesce((SELECT json_agg(json_build_object('id', id, 'conditions', conditions, 'actions', actions)
                    ORDER BY position, created_at)
-                 FROM routing_rules WHERE workspace_id = $1 AND enabled), '[]'::json) AS rules`,
-    [workspaceId, input.customerId],
+                 FROM routing_rules WHERE workspace_id = $1 AND enabled), '[]'::json) AS rules,
+       coalesce((SELECT json_agg(p ORDER BY p.position, p.created_at) FROM sla_policies p WHERE p.workspace_id = $1),
+                '[]'::json) AS sla_policies`,
+    [input.workspaceId, input.customerId],
+    { prepare: true },
   );
-  const rules = read?.rules ?? [];
-  const facts = { ...input, tiers, traits: read?.traits ?? {} };
+  return { traits: read?.traits ?? {}, rules: read?.rules ?? [], slaPolicies: read?.sla_policies ?? [] };
+}
+
+/** Routes a new conversation; `facts` when the caller read them already (readRoutingFacts). */
+export async function routeConversation(
+  tx: Tx,
+  input: RoutingInput & { facts?: RoutingFacts },
+): Promise<RoutingDecision> {
+  const { workspaceId } = input;
+  const accounts = await listCustomerAccounts(tx, { workspaceId, customerId: input.customerId });
+  const tiers = [...new Set(accounts.map((a) => a.tier))];
+  const read = input.facts ?? (await readRoutingFacts(tx, input));
+  const rules = read.rules;
+  const facts = { ...input, tiers, traits: read.traits };
   let rule: { id: string; actions: RoutingActions } | null = null;
   for (const r of rules) {
     const conditions = RoutingConditions.safeParse(r.conditions);
@@ -163,9 +189,8 @@ export async function pickAgent(
   // per agent while the tables had no statistics yet (28 ms for 500 agents; PGlite never has them).
   const userOf = `CROSS JOIN LATERAL (SELECT role FROM users WHERE workspace_id = s.workspace_id AND id = s.user_id LIMIT 1) u`;
   const params = [input.workspaceId, input.teamId, input.language];
-  // Every agent has a settings row (defaults) — a trigger on users writes it (migration 0012) —
+  // Every agent has a settings row (defaults) — a trigger on users writes it (migration 0013) —
   // so candidates can be locked row by row below.
-  let row: { id: string } | undefined;
   if (input.mode === 'round_robin') {
     // In turn: the agent assigned longest ago with room. Row locks with SKIP LOCKED let
     // conversations arriving together take the next agents in line instead of waiting.
@@ -173,17 +198,23 @@ export async function pickAgent(
       `SELECT s.user_id AS id, s.capacity AS cap FROM agent_settings s ${userOf}
        WHERE ${eligible} ORDER BY s.last_assigned_at NULLS FIRST, s.user_id LIMIT 20 FOR UPDATE OF s SKIP LOCKED`,
       params,
+      { prepare: true },
     );
+    // The first with room takes its turn: its load is counted (after its lock, so assignments
+    // that held it are seen) and its turn recorded in one statement.
     for (const c of candidates) {
-      const [load] = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND resolved_at IS NULL AND merged_into IS NULL`,
-        [input.workspaceId, c.id],
+      const [taken] = await tx.query<{ id: string }>(
+        `UPDATE agent_settings SET last_assigned_at = clock_timestamp()
+         WHERE workspace_id = $1 AND user_id = $2
+           AND (SELECT count(*) FROM conversations WHERE workspace_id = $1 AND assignee_id = $2
+                  AND resolved_at IS NULL AND merged_into IS NULL) < $3
+         RETURNING user_id AS id`,
+        [input.workspaceId, c.id, c.cap],
+        { prepare: true },
       );
-      if ((load?.n ?? 0) < c.cap) {
-        row = c;
-        break;
-      }
+      if (taken) return taken.id;
     }
+    return null;
   } else {
     // By spare capacity: every candidate's load is compared, so assignments take turns (one lock).
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('assign:' || $1::text))`, [input.workspaceId]);
@@ -196,13 +227,14 @@ export async function pickAgent(
       params,
     );
     // The lowest load ratio; ties go to the one assigned longest ago (the sort is stable).
-    row = candidates.filter((c) => c.load < c.cap).sort((a, b) => a.load / a.cap - b.load / b.cap)[0];
-  }
-  if (!row) return null;
-  await tx.query(
-    `INSERT INTO agent_settings (workspace_id, user_id, last_assigned_at) VALUES ($1, $2, clock_timestamp())
+    const row = candidates.filter((c) => c.load < c.cap).sort((a, b) => a.load / a.cap - b.load / b.cap)[0];
+    if (!row) return null;
+    await tx.query(
+      `INSERT INTO agent_settings (workspace_id, user_id, last_assigned_at) VALUES ($1, $2, clock_timestamp())
      ON CONFLICT (workspace_id, user_id) DO UPDATE SET last_assigned_at = clock_timestamp()`,
-    [input.workspaceId, row.id],
-  );
-  return row.id;
+      [input.workspaceId, row.id],
+      { prepare: true },
+    );
+    return row.id;
+  }
 }

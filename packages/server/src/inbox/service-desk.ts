@@ -29,10 +29,12 @@ export type ServiceDeskOptions = {
   /** Jobs run at once (default 16). */
   jobConcurrency?: number;
   /**
-   * Webhooks processed in the accepting process right after they committed, at most this many at
-   * once (default 4 × jobConcurrency); beyond it, or with 0, they wait for the job runner.
+   * Webhooks processed in the accepting process right after they committed: this many at once
+   * (default jobConcurrency), up to `inlineBacklog` (default 1,000) waiting in line; beyond it, or
+   * with 0, they are left to the job runner.
    */
   inlineConcurrency?: number;
+  inlineBacklog?: number;
   backoffMs?: (attempt: number) => number;
   slaSweepMs?: number;
   /** How often due IMAP mailboxes are looked for (default 5 s); 0 turns the timer off (tests poll by hand). */
@@ -64,6 +66,7 @@ export async function createServiceDesk(hub: Hub, options: ServiceDeskOptions = 
     pollMs: options.jobPollMs ?? 250,
     concurrency: options.jobConcurrency ?? 16,
     ...(options.inlineConcurrency !== undefined ? { inlineConcurrency: options.inlineConcurrency } : {}),
+    ...(options.inlineBacklog !== undefined ? { inlineBacklog: options.inlineBacklog } : {}),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
     handlers: { [WEBHOOK_JOB]: webhookJob(desk), [DELIVER_JOB]: deliveryJob(desk), ...options.extraJobs },
   });

@@ -44,15 +44,23 @@ describe('service metrics from conversation facts', () => {
     return id;
   }
 
-  /** The report, for every grouping, equals the raw tables' answer. */
+  /** The report, for every grouping, equals the raw tables' answer (once deliveries are done). */
   async function expectReportsMatchTables(): Promise<ServiceMetricsRow[]> {
+    await waitFor(async () => {
+      const [busy] = await hub.database.db.asSystem((tx) =>
+        tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('queued', 'running')`),
+      );
+      return busy?.n === 0;
+    });
     let byChannel: ServiceMetricsRow[] = [];
     for (const groupBy of METRIC_GROUPS) {
       const input = { workspaceId: ws.workspaceId, groupBy, ...range() };
       const report = await serviceMetrics(hub.database.db, input);
       const expected = await hub.database.db.asSystem(async (tx) => {
         const settings = await readDeskSettings(tx, input);
-        return (await metricsFromRawTables(tx, { ...input, ...settings })).map((r) => toMetricsRow(r, groupBy));
+        return (await metricsFromRawTables(tx, { ...input, ...settings })).map((r) =>
+          toMetricsRow(r, groupBy),
+        );
       });
       expect(report.rows.length, groupBy).toBe(expected.length);
       report.rows.forEach((row, i) => {
@@ -145,7 +153,10 @@ describe('service metrics from conversation facts', () => {
   it('follows messages moved by a merge and a split, a reassignment and an SLA breach', async () => {
     const a = await customerWrites('m3', 'login fails');
     const b = await customerWrites('m4', 'cannot log in either');
-    await send('POST', `/api/conversations/${b}/messages`, { body: 'Resetting your password', private: false });
+    await send('POST', `/api/conversations/${b}/messages`, {
+      body: 'Resetting your password',
+      private: false,
+    });
     await expectReportsMatchTables();
     expect((await send('POST', `/api/conversations/${b}/merge`, { targetId: a })).statusCode).toBe(200);
     await expectReportsMatchTables();
@@ -168,10 +179,10 @@ describe('service metrics from conversation facts', () => {
     });
     expect((await send('PATCH', `/api/conversations/${a}`, { assigneeId: agentId })).statusCode).toBe(200);
     await hub.database.db.asSystem((tx) =>
-      tx.query(`UPDATE conversations SET sla_breached = '{first_response}' WHERE workspace_id = $1 AND id = $2`, [
-        ws.workspaceId,
-        a,
-      ]),
+      tx.query(
+        `UPDATE conversations SET sla_breached = '{first_response}' WHERE workspace_id = $1 AND id = $2`,
+        [ws.workspaceId, a],
+      ),
     );
     const [row] = await expectReportsMatchTables();
     expect(row!.slaBreachedConversations).toBe(1);
@@ -185,6 +196,24 @@ describe('service metrics from conversation facts', () => {
     expect(theirs.rows).toEqual([]);
   });
 
+  it('counts a repeat contact until the earlier conversation is reopened or about something else', async () => {
+    await send('PATCH', '/api/desk/settings', { reopenWindowHours: 0 });
+    const first = await customerWrites('m5', 'the app crashes');
+    await send('PATCH', `/api/conversations/${first}`, { status: 'resolved' });
+    const again = await customerWrites('m5', 'the app crashes again');
+    expect(again).not.toBe(first);
+    const repeats = async () => (await expectReportsMatchTables()).reduce((n, r) => n + r.repeatContacts, 0);
+    expect(await repeats()).toBe(1);
+    await send('PATCH', `/api/conversations/${again}`, { labels: ['app'] });
+    expect(await repeats()).toBe(0);
+    await send('PATCH', `/api/conversations/${first}`, { labels: ['app', 'billing'] });
+    expect(await repeats()).toBe(1);
+    await send('PATCH', `/api/conversations/${first}`, { status: 'open' });
+    expect(await repeats()).toBe(0);
+    await send('PATCH', `/api/conversations/${first}`, { status: 'resolved' });
+    expect(await repeats()).toBe(0); // resolved after the second one started
+  });
+
   it('keeps the facts exactly as a rebuild from the tables makes them', async () => {
     const read = () =>
       hub.database.db.asSystem((tx) =>
@@ -194,7 +223,9 @@ describe('service metrics from conversation facts', () => {
       );
     const kept = await read();
     expect(kept.length).toBeGreaterThan(3);
-    await hub.database.db.asSystem((tx) => tx.query('SELECT conversation_facts_rebuild($1)', [ws.workspaceId]));
+    await hub.database.db.asSystem((tx) =>
+      tx.query('SELECT conversation_facts_rebuild($1)', [ws.workspaceId]),
+    );
     expect(await read()).toEqual(kept);
   });
 });

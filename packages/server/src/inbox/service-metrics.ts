@@ -86,7 +86,10 @@ export async function serviceMetrics(
 }
 
 /** One aggregated row as the API answers it (the Jalali date beside a day). */
-export function toMetricsRow(r: Record<string, number | string | null>, groupBy: MetricGroup): ServiceMetricsRow {
+export function toMetricsRow(
+  r: Record<string, number | string | null>,
+  groupBy: MetricGroup,
+): ServiceMetricsRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const conversations = Number(r.conversations);
   const repeats = Number(r.repeats);

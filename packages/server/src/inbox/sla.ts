@@ -18,7 +18,7 @@ export const SlaConditions = z.object({
 });
 export type SlaConditions = z.infer<typeof SlaConditions>;
 
-type PolicyRow = {
+export type SlaPolicyRow = {
   id: string;
   conditions: SlaConditions;
   first_response_minutes: number | null;
@@ -32,7 +32,7 @@ type PolicyRow = {
 
 const dueAfter = (
   settings: DeskSettings,
-  policy: PolicyRow,
+  policy: SlaPolicyRow,
   from: Date,
   minutes: number | null,
 ): Date | null =>
@@ -44,8 +44,10 @@ const dueAfter = (
 
 export type SlaStart = { policyId: string; firstResponseDue: Date | null; resolutionDue: Date | null };
 
-type NewConversationFacts = {
+type SlaFacts = {
   workspaceId: string;
+  /** The policies, when the caller read them already (routing's readRoutingFacts). */
+  policies?: SlaPolicyRow[];
   priority: string;
   channel: string;
   inboxId: string;
@@ -58,11 +60,14 @@ type NewConversationFacts = {
  * The first policy that matches a new conversation and its due times, or null: read before the
  * conversation is inserted, so the insert carries them (no second write of the new row).
  */
-export async function slaForNewConversation(tx: Tx, input: NewConversationFacts): Promise<SlaStart | null> {
-  const policies = await tx.query<PolicyRow>(
-    `SELECT * FROM sla_policies WHERE workspace_id = $1 ORDER BY position, created_at`,
-    [input.workspaceId],
-  );
+export async function slaForNewConversation(tx: Tx, input: SlaFacts): Promise<SlaStart | null> {
+  const policies =
+    input.policies ??
+    (await tx.query<SlaPolicyRow>(
+      `SELECT * FROM sla_policies WHERE workspace_id = $1 ORDER BY position, created_at`,
+      [input.workspaceId],
+      { prepare: true },
+    ));
   const policy = policies.find((p) => {
     const c = SlaConditions.safeParse(p.conditions);
     if (!c.success) return false;
@@ -82,26 +87,12 @@ export async function slaForNewConversation(tx: Tx, input: NewConversationFacts)
   };
 }
 
-/** Picks the first policy that matches a conversation already stored and sets its due times. */
-export async function applySlaPolicy(
-  tx: Tx,
-  input: NewConversationFacts & { conversationId: string },
-): Promise<void> {
-  const sla = await slaForNewConversation(tx, input);
-  if (!sla) return;
-  await tx.query(
-    `UPDATE conversations SET sla_policy_id = $3, sla_first_response_due = $4, sla_resolution_due = $5
-     WHERE workspace_id = $1 AND id = $2`,
-    [input.workspaceId, input.conversationId, sla.policyId, sla.firstResponseDue, sla.resolutionDue],
-  );
-}
-
 /** The customer wrote again after an agent's reply: the next-response clock starts. */
 export async function startNextResponseClock(
   tx: Tx,
   input: { workspaceId: string; conversationId: string; policyId: string; settings: DeskSettings; at: Date },
 ): Promise<void> {
-  const [policy] = await tx.query<PolicyRow>(
+  const [policy] = await tx.query<SlaPolicyRow>(
     `SELECT * FROM sla_policies WHERE workspace_id = $1 AND id = $2`,
     [input.workspaceId, input.policyId],
   );

@@ -86,6 +86,7 @@ export async function storeCustomerMessage(
        ${FEED_INSERT} SELECT * FROM (${feedRowsFrom('$13')}) f WHERE f.id <> $14::uuid OR EXISTS (SELECT 1 FROM m)
        RETURNING id`,
       [...params, feedJson(feed), own.id],
+      { prepare: true },
     );
     return rows.some((r) => r.id === own.id)
       ? { stored: true, conversation: joining.conversation, feed }
@@ -134,6 +135,7 @@ export async function storeCustomerMessage(
            FROM (${feedRowsFrom('$13')}) r CROSS JOIN conv)
      SELECT * FROM conv`,
     [...params, feedJson([own]), ...touchParams],
+    { prepare: true },
   );
   if (!row) return { stored: false, feed: [] };
   const { before_policy: policyId, before_answered: answered, before_waiting: waiting, ...after } = row;

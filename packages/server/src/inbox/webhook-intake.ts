@@ -104,26 +104,26 @@ async function acceptFor(
   const requestId = uuidv7();
   const inline = desk.jobs.hasRoom();
   const payload = { requestId };
-  // The raw request and its job in one statement: both commit before the provider hears 200.
-  const jobId = await desk.db.inWorkspace(workspaceId, (tx) =>
-    enqueueJobWith(
-      tx,
-      {
-        text: `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        params: [
-          workspaceId,
-          requestId,
-          inbox.id,
-          raw.method,
-          raw.url,
-          JSON.stringify(raw.headers),
-          JSON.stringify(raw.query),
-          raw.rawBody,
-        ],
-      },
-      { workspaceId, kind: WEBHOOK_JOB, payload, maxAttempts: MAX_ATTEMPTS, claimed: inline },
-    ),
+  // The raw request and its job in one statement, committing by itself (one round trip): both
+  // are durable before the provider hears 200. It runs as the hub's own role, like the queue's
+  // claims, with the workspace of the inbox just looked up.
+  const jobId = await enqueueJobWith(
+    { query: (text, params, options) => desk.db.run(text, params, options) },
+    {
+      text: `INSERT INTO webhook_requests (workspace_id, id, inbox_id, method, url, headers, query, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      params: [
+        workspaceId,
+        requestId,
+        inbox.id,
+        raw.method,
+        raw.url,
+        JSON.stringify(raw.headers),
+        JSON.stringify(raw.query),
+        raw.rawBody,
+      ],
+    },
+    { workspaceId, kind: WEBHOOK_JOB, payload, maxAttempts: MAX_ATTEMPTS, claimed: inline },
   );
   if (inline && jobId) {
     // Committed: the request is durable whatever happens now. Processing starts at once and is

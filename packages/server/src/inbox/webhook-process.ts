@@ -104,6 +104,7 @@ export function webhookJob(desk: DeskContext): JobHandler {
          FROM unnest($1::uuid[], $2::uuid[]) AS d(workspace_id, id)
          WHERE w.workspace_id = d.workspace_id AND w.id = d.id`,
         [jobs.map((j) => j.workspaceId), jobs.map((j) => String(j.payload.requestId))],
+        { prepare: true },
       );
     },
   };

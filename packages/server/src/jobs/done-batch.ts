@@ -37,6 +37,7 @@ export function createDoneBatch(deps: { db: Database; handlers: Record<string, J
          FROM unnest($1::uuid[], $2::uuid[]) AS d(workspace_id, id)
          WHERE j.workspace_id = d.workspace_id AND j.id = d.id`,
         [jobs.map((j) => j.workspaceId), jobs.map((j) => j.id)],
+        { prepare: true },
       );
       for (const [kind, ofKind] of byKind) await deps.handlers[kind]?.finishBatch?.(tx, ofKind);
     });

@@ -103,16 +103,37 @@ describe('job queue: claimed at enqueue, run at once, done marks in batches', ()
     expect(finished).toEqual([expect.arrayContaining(['a', 'b', 'c', 'd'])]);
   });
 
-  it('tells the accepting process to leave work to the queue once its inline runs are full', async () => {
-    const r = createJobRunner({ db, logger: quietLogger(), handlers, inlineConcurrency: 1 });
+  it('runs claimed jobs a few at a time in arrival order, and leaves work to the queue once its line is full', async () => {
+    const r = createJobRunner({
+      db,
+      logger: quietLogger(),
+      handlers,
+      inlineConcurrency: 1,
+      inlineBacklog: 1,
+    });
     let release = () => {};
     const blocked = new Promise<JobOutcome>((resolve) => (release = () => resolve({ type: 'done' })));
     const id = (await enqueue('slow', { claimed: true }))!;
+    const next = (await enqueue('next', { claimed: true }))!;
+    const order: string[] = [];
     expect(r.hasRoom()).toBe(true);
-    const running = r.runClaimed(jobOf(id, 'slow'), () => blocked);
+    const running = r.runClaimed(jobOf(id, 'slow'), async () => {
+      const outcome = await blocked;
+      order.push('slow');
+      return outcome;
+    });
+    expect(r.hasRoom()).toBe(true);
+    const waiting = r.runClaimed(jobOf(next, 'next'), async () => {
+      order.push('next');
+      return { type: 'done' };
+    });
     expect(r.hasRoom()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual([]);
     release();
-    await running;
+    await Promise.all([running, waiting]);
+    expect(order).toEqual(['slow', 'next']);
     expect(r.hasRoom()).toBe(true);
+    expect(await statusOf(next)).toMatchObject({ status: 'done' });
   });
 });

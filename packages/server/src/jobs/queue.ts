@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { createDoneBatch, type JobRow } from './done-batch.ts';
+import { createInlineRuns } from './inline-runs.ts';
 
 export type Job = {
   workspaceId: string;
@@ -62,10 +63,11 @@ export async function enqueueJob(tx: Tx, input: EnqueueInput): Promise<string | 
 /**
  * Runs the caller's statement (an INSERT of the record the job is about) and enqueues the job
  * in one statement — one round trip instead of two on the hottest path (a webhook's request and
- * its job). `first` uses $1…$n; both commit or neither, like two statements in one transaction.
+ * its job). `first` uses $1…$n; both commit or neither. Being one statement, it needs no
+ * transaction of its own: `Database.run` sends it alone, committing by itself.
  */
 export async function enqueueJobWith(
-  tx: Tx,
+  tx: Pick<Tx, 'query'>,
   first: { text: string; params: unknown[] } | null,
   input: EnqueueInput,
 ): Promise<string | null> {
@@ -91,6 +93,7 @@ export async function enqueueJobWith(
       input.idempotencyKey ?? null,
       lease,
     ],
+    { prepare: true },
   );
   return rows[0]?.id ?? null;
 }
@@ -106,14 +109,16 @@ export type JobRunner = {
   /** Wakes the runner now (call after the transaction that enqueued a job committed). */
   kick(): void;
   /**
-   * Whether a job may be claimed at enqueue and run here at once: false while `inlineConcurrency`
-   * such runs are going on, so an overloaded process leaves new work to the queue.
+   * Whether a job may be claimed at enqueue and run here: false once `inlineConcurrency` such
+   * runs are going on and `inlineBacklog` wait for a slot, so an overloaded process leaves new
+   * work to the queue.
    */
   hasRoom(): boolean;
   /**
-   * Runs a job enqueued `claimed` (after its transaction committed) in this process, with the
-   * queue's bookkeeping: done, retry with backoff, give up. `run` replaces the handler's run
-   * when the caller holds what the handler would load (the webhook's request, already parsed).
+   * Runs a job enqueued `claimed` (after its transaction committed) in this process — at once,
+   * or after those ahead of it — with the queue's bookkeeping: done, retry with backoff, give up.
+   * `run` replaces the handler's run when the caller holds what the handler would load (the
+   * webhook's request, already parsed).
    */
   runClaimed(job: Job, run?: (job: Job) => Promise<JobOutcome>): Promise<void>;
   /** Runs due jobs until none is due (tests). */
@@ -128,15 +133,20 @@ export function createJobRunner(deps: {
   /** How often to look for due jobs when nobody kicked (retries, scheduled messages). */
   pollMs?: number;
   concurrency?: number;
-  /** Claimed jobs run at once in this process (`runClaimed`); default 4 × concurrency. */
+  /** Claimed jobs run at once in this process (`runClaimed`); default `concurrency`. */
   inlineConcurrency?: number;
+  /** Claimed jobs that may wait here for a slot, in arrival order (default 1,000). */
+  inlineBacklog?: number;
   backoffMs?: (attempt: number) => number;
   /** A claimed job whose worker died is taken again after this long. */
   leaseSeconds?: number;
 }): JobRunner {
   const pollMs = deps.pollMs ?? 250;
   const concurrency = deps.concurrency ?? 16;
-  const inlineConcurrency = deps.inlineConcurrency ?? concurrency * 4;
+  const inline = createInlineRuns({
+    concurrency: deps.inlineConcurrency ?? concurrency,
+    backlog: deps.inlineBacklog ?? 1_000,
+  });
   const backoff = deps.backoffMs ?? defaultBackoffMs;
   const lease = deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   // Done marks of jobs finishing together are written in one statement and one commit.
@@ -145,8 +155,6 @@ export function createJobRunner(deps: {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let kicked = false;
-  let inline = 0;
-  const inlineRuns = new Set<Promise<void>>();
 
   async function claim(limit: number): Promise<JobRow[]> {
     return deps.db.asSystem((tx) =>
@@ -159,6 +167,7 @@ export function createJobRunner(deps: {
          WHERE j.workspace_id = c.workspace_id AND j.id = c.id
          RETURNING j.workspace_id, j.id, j.kind, j.payload, j.attempts, j.max_attempts`,
         [limit, lease],
+        { prepare: true },
       ),
     );
   }
@@ -287,32 +296,24 @@ export function createJobRunner(deps: {
       kicked = true;
       wakeUp();
     },
-    hasRoom: () => inline < inlineConcurrency,
-    runClaimed(job, run) {
-      inline++;
-      const done = runOne(job, run).finally(() => {
-        inline--;
-        inlineRuns.delete(done);
-      });
-      inlineRuns.add(done);
-      return done;
-    },
+    hasRoom: () => inline.hasRoom(),
+    runClaimed: (job, run) => inline.run(() => runOne(job, run)),
     async drain() {
       let total = 0;
       for (;;) {
         // Jobs running here since their enqueue finish first: what they leave (a retry) is due work.
-        const inlineNow = inlineRuns.size;
-        await Promise.all(inlineRuns);
+        const inlineNow = inline.size();
+        await inline.settled();
         const ran = await pass();
         total += ran + inlineNow;
-        if (ran === 0 && inlineRuns.size === 0) return total;
+        if (ran === 0 && inline.size() === 0) return total;
       }
     },
     async stop() {
       running = false;
       wakeUp();
       await loop;
-      await Promise.all(inlineRuns);
+      await inline.settled();
       await doneBatch.flush();
     },
   };

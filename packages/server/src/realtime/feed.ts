@@ -85,10 +85,11 @@ export async function insertFeedItems(tx: Tx, items: readonly FeedItem[]): Promi
     await tx.query(
       `INSERT INTO agent_feed (workspace_id, id, user_id, type, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [item.workspaceId, item.id, item.userId, item.type, JSON.stringify(item.payload), item.at],
+      { prepare: true },
     );
     return;
   }
-  await tx.query(`${FEED_INSERT} ${feedRowsFrom('$1')}`, [feedJson(items)]);
+  await tx.query(`${FEED_INSERT} ${feedRowsFrom('$1')}`, [feedJson(items)], { prepare: true });
 }
 
 /**

@@ -54,47 +54,66 @@ CREATE POLICY tenant_isolation ON conversation_facts
   USING (workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid)
   WITH CHECK (workspace_id = nullif(current_setting('app.workspace_id', true), '')::uuid);
 
--- prev_resolved_at of the customer's conversations that may have changed: `self`, and those
--- started at or after `since` (when the changed conversation was, or is now, resolved).
-CREATE FUNCTION conversation_facts_relink(ws uuid, customer uuid, self uuid, since timestamptz) RETURNS void LANGUAGE sql AS $$
-  UPDATE conversation_facts f SET prev_resolved_at = n.prev
-  FROM (SELECT c.conversation_id, (
-          SELECT max(p.resolved_at) FROM conversation_facts p
+-- Recomputes prev_resolved_at of a customer's conversations started at or after `since` — those a
+-- conversation resolved at `since` (before or after a change) may be the previous one of.
+CREATE FUNCTION conversation_facts_relink(ws uuid, customer uuid, since timestamptz) RETURNS void
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+  c record;
+BEGIN
+  -- Usually there is none (a customer's latest conversation was resolved): one cheap look-up.
+  FOR c IN SELECT conversation_id, created_at, labels, prev_resolved_at FROM conversation_facts
+           WHERE workspace_id = ws AND customer_id = customer AND created_at >= since LOOP
+    UPDATE conversation_facts SET prev_resolved_at = x.prev
+    FROM (SELECT max(p.resolved_at) AS prev FROM conversation_facts p
           WHERE p.workspace_id = ws AND p.customer_id = customer AND p.conversation_id <> c.conversation_id
             AND p.resolved_at <= c.created_at
-            AND (p.labels && c.labels OR (cardinality(p.labels) = 0 AND cardinality(c.labels) = 0))) AS prev
-        FROM conversation_facts c
-        WHERE c.workspace_id = ws AND c.customer_id = customer AND (c.conversation_id = self OR c.created_at >= since)) n
-  WHERE f.workspace_id = ws AND f.conversation_id = n.conversation_id AND f.prev_resolved_at IS DISTINCT FROM n.prev
-$$;
+            AND (p.labels && c.labels OR (cardinality(p.labels) = 0 AND cardinality(c.labels) = 0))) x
+    WHERE workspace_id = ws AND conversation_id = c.conversation_id AND c.prev_resolved_at IS DISTINCT FROM x.prev;
+  END LOOP;
+END $$;
 
--- The conversation's own columns (insert, and any change of one the report reads).
-CREATE FUNCTION conversation_facts_from_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The conversation's own columns (insert, and any change of one the report reads), then the
+-- repeat links it may change.
+CREATE FUNCTION conversation_facts_from_conversation() RETURNS trigger
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM conversation_facts WHERE workspace_id = OLD.workspace_id AND conversation_id = OLD.id;
-    PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.id, OLD.resolved_at);
+    IF OLD.resolved_at IS NOT NULL THEN
+      PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.resolved_at);
+    END IF;
     RETURN NULL;
   END IF;
   INSERT INTO conversation_facts AS f (workspace_id, conversation_id, customer_id, inbox_id, channel, assignee_id, team_id,
-      labels, created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged)
+      labels, created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged,
+      prev_resolved_at)
     VALUES (NEW.workspace_id, NEW.id, NEW.customer_id, NEW.inbox_id,
       coalesce((SELECT channel FROM inboxes WHERE workspace_id = NEW.workspace_id AND id = NEW.inbox_id), ''),
       NEW.assignee_id, NEW.team_id, NEW.labels, NEW.created_at, NEW.first_response_at, NEW.resolved_at,
-      NEW.reopened_count, NEW.handled_by_bot, cardinality(NEW.sla_breached) > 0, NEW.merged_into IS NOT NULL)
+      NEW.reopened_count, NEW.handled_by_bot, cardinality(NEW.sla_breached) > 0, NEW.merged_into IS NOT NULL,
+      (SELECT max(p.resolved_at) FROM conversation_facts p
+       WHERE p.workspace_id = NEW.workspace_id AND p.customer_id = NEW.customer_id AND p.conversation_id <> NEW.id
+         AND p.resolved_at <= NEW.created_at
+         AND (p.labels && NEW.labels OR (cardinality(p.labels) = 0 AND cardinality(NEW.labels) = 0))))
     ON CONFLICT (workspace_id, conversation_id) DO UPDATE SET
       customer_id = excluded.customer_id, inbox_id = excluded.inbox_id, channel = excluded.channel,
       assignee_id = excluded.assignee_id, team_id = excluded.team_id, labels = excluded.labels,
       created_at = excluded.created_at, first_response_at = excluded.first_response_at,
       resolved_at = excluded.resolved_at, reopened_count = excluded.reopened_count,
-      handled_by_bot = excluded.handled_by_bot, sla_breached = excluded.sla_breached, merged = excluded.merged;
+      handled_by_bot = excluded.handled_by_bot, sla_breached = excluded.sla_breached, merged = excluded.merged,
+      prev_resolved_at = excluded.prev_resolved_at;
+  -- Only a resolved conversation is anyone's previous one: the customer's later conversations.
   IF TG_OP = 'INSERT' THEN
-    PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, NEW.id, NEW.resolved_at);
-  ELSIF (OLD.customer_id, OLD.labels, OLD.created_at, OLD.resolved_at)
-      IS DISTINCT FROM (NEW.customer_id, NEW.labels, NEW.created_at, NEW.resolved_at) THEN
-    PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, NEW.id, least(OLD.resolved_at, NEW.resolved_at));
-    IF OLD.customer_id <> NEW.customer_id THEN
-      PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.id, OLD.resolved_at);
+    IF NEW.resolved_at IS NOT NULL THEN
+      PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, NEW.resolved_at);
+    END IF;
+  ELSIF (OLD.customer_id, OLD.labels, OLD.resolved_at) IS DISTINCT FROM (NEW.customer_id, NEW.labels, NEW.resolved_at) THEN
+    IF least(OLD.resolved_at, NEW.resolved_at) IS NOT NULL THEN
+      PERFORM conversation_facts_relink(NEW.workspace_id, NEW.customer_id, least(OLD.resolved_at, NEW.resolved_at));
+    END IF;
+    IF OLD.customer_id <> NEW.customer_id AND OLD.resolved_at IS NOT NULL THEN
+      PERFORM conversation_facts_relink(OLD.workspace_id, OLD.customer_id, OLD.resolved_at);
     END IF;
   END IF;
   RETURN NULL;
@@ -112,7 +131,8 @@ CREATE TRIGGER conversations_facts_delete AFTER DELETE ON conversations
   FOR EACH ROW EXECUTE FUNCTION conversation_facts_from_conversation();
 
 -- (An inbox's channel is set once; should that change, its conversations follow.)
-CREATE FUNCTION conversation_facts_from_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION conversation_facts_from_inbox() RETURNS trigger
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   UPDATE conversation_facts SET channel = NEW.channel WHERE workspace_id = NEW.workspace_id AND inbox_id = NEW.id;
   RETURN NULL;
@@ -121,13 +141,16 @@ CREATE TRIGGER inboxes_facts AFTER UPDATE OF channel ON inboxes
   FOR EACH ROW WHEN (OLD.channel IS DISTINCT FROM NEW.channel) EXECUTE FUNCTION conversation_facts_from_inbox();
 
 -- Whether a conversation has agent and bot messages, recounted from its messages.
-CREATE FUNCTION conversation_facts_recount_senders(ws uuid, conversation uuid) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION conversation_facts_recount_senders(ws uuid, conversation uuid) RETURNS void
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
   UPDATE conversation_facts SET
     agent_message = EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = ws AND m.conversation_id = conversation AND m.sender_type = 'agent'),
     bot_message = EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = ws AND m.conversation_id = conversation AND m.sender_type = 'bot')
-  WHERE workspace_id = ws AND conversation_id = conversation
-$$;
-CREATE FUNCTION conversation_facts_from_message() RETURNS trigger LANGUAGE plpgsql AS $$
+  WHERE workspace_id = ws AND conversation_id = conversation;
+END $$;
+CREATE FUNCTION conversation_facts_from_message() RETURNS trigger
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     -- the common case, one cheap update: an agent's or the bot's new message
@@ -155,13 +178,16 @@ CREATE TRIGGER messages_facts_delete AFTER DELETE ON messages
   FOR EACH ROW WHEN (OLD.sender_type IN ('agent', 'bot')) EXECUTE FUNCTION conversation_facts_from_message();
 
 -- The latest answered survey (a late answer, a second survey after a reopen).
-CREATE FUNCTION conversation_facts_resurvey(ws uuid, conversation uuid) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION conversation_facts_resurvey(ws uuid, conversation uuid) RETURNS void
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
   UPDATE conversation_facts SET (survey_kind, survey_score) = (
       SELECT kind, score FROM surveys WHERE workspace_id = ws AND conversation_id = conversation AND score IS NOT NULL
       ORDER BY answered_at DESC, id DESC LIMIT 1)
-  WHERE workspace_id = ws AND conversation_id = conversation
-$$;
-CREATE FUNCTION conversation_facts_from_survey() RETURNS trigger LANGUAGE plpgsql AS $$
+  WHERE workspace_id = ws AND conversation_id = conversation;
+END $$;
+CREATE FUNCTION conversation_facts_from_survey() RETURNS trigger
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
     PERFORM conversation_facts_resurvey(OLD.workspace_id, OLD.conversation_id);
@@ -174,16 +200,19 @@ END $$;
 CREATE TRIGGER surveys_facts AFTER INSERT OR UPDATE OR DELETE ON surveys
   FOR EACH ROW EXECUTE FUNCTION conversation_facts_from_survey();
 
--- Rebuilds one workspace's facts from the tables (this migration, bulk loads, a repair).
-CREATE FUNCTION conversation_facts_rebuild(ws uuid) RETURNS void LANGUAGE sql AS $$
+-- Rebuilds one workspace's facts from the tables (this migration, bulk loads, a repair). One
+-- statement, so no step is planned before the rows of the one before exist.
+CREATE FUNCTION conversation_facts_rebuild(ws uuid) RETURNS void
+  LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
   DELETE FROM conversation_facts WHERE workspace_id = ws;
   INSERT INTO conversation_facts (workspace_id, conversation_id, customer_id, inbox_id, channel, assignee_id, team_id, labels,
       created_at, first_response_at, resolved_at, reopened_count, handled_by_bot, sla_breached, merged,
-      agent_message, bot_message, survey_kind, survey_score)
+      agent_message, bot_message, survey_kind, survey_score, prev_resolved_at)
   SELECT c.workspace_id, c.id, c.customer_id, c.inbox_id, coalesce(i.channel, ''), c.assignee_id, c.team_id, c.labels,
       c.created_at, c.first_response_at, c.resolved_at, c.reopened_count, c.handled_by_bot,
       cardinality(c.sla_breached) > 0, c.merged_into IS NOT NULL,
-      coalesce(m.agent, false), coalesce(m.bot, false), s.kind, s.score
+      coalesce(m.agent, false), coalesce(m.bot, false), s.kind, s.score, r.prev
   FROM conversations c
   LEFT JOIN inboxes i ON i.workspace_id = c.workspace_id AND i.id = c.inbox_id
   LEFT JOIN (SELECT conversation_id, bool_or(sender_type = 'agent') AS agent, bool_or(sender_type = 'bot') AS bot
@@ -192,13 +221,11 @@ CREATE FUNCTION conversation_facts_rebuild(ws uuid) RETURNS void LANGUAGE sql AS
   LEFT JOIN (SELECT DISTINCT ON (conversation_id) conversation_id, kind, score FROM surveys
              WHERE workspace_id = ws AND score IS NOT NULL ORDER BY conversation_id, answered_at DESC, id DESC) s
     ON s.conversation_id = c.id
+  LEFT JOIN LATERAL (SELECT max(p.resolved_at) AS prev FROM conversations p
+                     WHERE p.workspace_id = ws AND p.customer_id = c.customer_id AND p.id <> c.id
+                       AND p.resolved_at <= c.created_at
+                       AND (p.labels && c.labels OR (cardinality(p.labels) = 0 AND cardinality(c.labels) = 0))) r ON true
   WHERE c.workspace_id = ws;
-  UPDATE conversation_facts f SET prev_resolved_at = (
-      SELECT max(p.resolved_at) FROM conversation_facts p
-      WHERE p.workspace_id = ws AND p.customer_id = f.customer_id AND p.conversation_id <> f.conversation_id
-        AND p.resolved_at <= f.created_at
-        AND (p.labels && f.labels OR (cardinality(p.labels) = 0 AND cardinality(f.labels) = 0)))
-  WHERE f.workspace_id = ws AND EXISTS (SELECT 1 FROM conversation_facts p WHERE p.workspace_id = ws
-    AND p.customer_id = f.customer_id AND p.conversation_id <> f.conversation_id AND p.resolved_at <= f.created_at);
-$$;
+END $$;
 SELECT conversation_facts_rebuild(id) FROM workspaces;
+ANALYZE conversation_facts;

@@ -14,7 +14,14 @@ const KEY: Record<MetricGroup, string> = {
 
 export function metricsFromRawTables(
   tx: Tx,
-  input: { workspaceId: string; from: Date; to: Date; groupBy: MetricGroup; timezone: string; repeatContactDays: number },
+  input: {
+    workspaceId: string;
+    from: Date;
+    to: Date;
+    groupBy: MetricGroup;
+    timezone: string;
+    repeatContactDays: number;
+  },
 ): Promise<Record<string, number | string | null>[]> {
   return tx.query<Record<string, number | string | null>>(
     `SELECT ${KEY[input.groupBy]} AS key,
