@@ -12,8 +12,11 @@ CREATE INDEX messages_search ON messages USING gin (search_vector);
 -- a report over months reads these rows instead of probing every conversation's messages and
 -- surveys. Kept in step by triggers in the transaction of each change — a reopen, a late survey
 -- answer, a message moved by a merge or a split, a reassignment — so it is never stale and no
--- writer has to remember it. Columns mirror the conversation's; two come from its messages and
--- two from its latest answered survey.
+-- writer has to remember it. Columns mirror the conversation's; two come from its messages, two
+-- from its latest answered survey and one from the customer's other conversations.
+-- Every trigger function runs with plan_cache_mode = force_custom_plan: PL/pgSQL would otherwise
+-- keep, for the session, a generic plan made while the table was small (a sequential scan: a
+-- resolution took 5 ms at 20,000 conversations), and PGlite never analyses a table to replace it.
 CREATE TABLE conversation_facts (
   workspace_id uuid NOT NULL,
   conversation_id uuid NOT NULL,
