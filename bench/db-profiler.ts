@@ -116,7 +116,7 @@ export function profileDatabase(inner: Database): DbProfile {
  * those serving `database` when it is named (Linux /proc; 0 for the server elsewhere): where the
  * 2 cores go during a run.
  */
-export function cpuNow(database?: string): { hubMs: number; serverMs: number } {
+export function cpuNow(database?: string): { hubMs: number; hubSystemMs: number; serverMs: number } {
   const own = process.cpuUsage();
   let ticks = 0;
   try {
@@ -137,7 +137,7 @@ export function cpuNow(database?: string): { hubMs: number; serverMs: number } {
   } catch {
     ticks = 0;
   }
-  return { hubMs: (own.user + own.system) / 1000, serverMs: ticks * 10 };
+  return { hubMs: (own.user + own.system) / 1000, hubSystemMs: own.system / 1000, serverMs: ticks * 10 };
 }
 
 function readProcTitle(pid: string): string {

@@ -4,9 +4,9 @@
 // timeline event → conversation, routing, message, feed row → socket. Baseline in the same run:
 // a bare push through the same server and the same sockets (the in-process feed bus), no database.
 //   npx tsx bench/fanout.bench.ts [--db=pglite|postgres] [--agents=500] [--rate=200] [--seconds=10] [--customers=1000]
-import { writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import WebSocket from 'ws';
 import { uuidv7 } from '../packages/server/src/core/ids.ts';
 import { createApiToken } from '../packages/server/src/workspaces/workspaces.service.ts';
 import { sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
@@ -24,8 +24,6 @@ const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/p
 const SECRET = 'bench-secret-123456';
 // --profile: time every transaction of the measured phase by its first statement (adds overhead).
 const PROFILE = process.argv.includes('--profile');
-
-type Frame = { type: string; payload?: { body?: string; seq?: number } };
 
 async function main(): Promise<void> {
   const db = await freshDatabase(DB, SERVER, 'pishkhan_bench_fanout');
@@ -107,60 +105,34 @@ async function main(): Promise<void> {
     agents.push({ id, token: token.token });
   }
 
-  const sentAt = new Map<number, number>();
-  const fanout: number[] = [];
-  const baselineSent = new Map<number, number>();
-  const baseline: number[] = [];
+  // The agents' consoles and the provider run in a process of their own (fanout-clients.mjs).
+  const clients = startClients();
   const wsBase = base.replace('http', 'ws');
-  const sockets = await Promise.all(
-    agents.map(
-      (agent) =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`${wsBase}/api/realtime?token=${agent.token}`);
-          socket.on('message', (data) => {
-            const frame = JSON.parse(String(data)) as Frame;
-            if (frame.type === 'ready') resolve(socket);
-            else if (frame.type === 'message.created' && frame.payload?.body?.startsWith('bench ')) {
-              const seq = Number(frame.payload.body.slice(6));
-              const t0 = sentAt.get(seq);
-              if (t0 !== undefined) {
-                fanout.push(performance.now() - t0);
-                sentAt.delete(seq);
-              }
-            } else if (frame.type === 'typing' && typeof frame.payload?.seq === 'number') {
-              const t0 = baselineSent.get(frame.payload.seq);
-              if (t0 !== undefined) {
-                baseline.push(performance.now() - t0);
-                baselineSent.delete(frame.payload.seq);
-              }
-            }
-          });
-          socket.once('error', reject);
-        }),
-    ),
-  );
+  await clients.step('connect', { urls: agents.map((a) => `${wsBase}/api/realtime?token=${a.token}`) });
   console.log(
     `${AGENTS} agent sockets open; ${DB}; ${RATE} msg/s for ${SECONDS} s from ${CUSTOMERS} customers`,
   );
 
   // Baseline: the same sockets, a push per message to one agent, nothing stored.
   const total = RATE * SECONDS;
-  await openLoop(RATE, Math.min(total, RATE * 5), (seq) => {
-    baselineSent.set(seq, performance.now());
+  clients.onPublish((seq, agent) =>
     built.desk.bus.publish([
-      { workspaceId: owner.workspaceId, userId: agents[seq % AGENTS]!.id, type: 'typing', payload: { seq } },
-    ]);
-  });
-  await new Promise((r) => setTimeout(r, 500));
+      { workspaceId: owner.workspaceId, userId: agents[agent]!.id, type: 'typing', payload: { seq } },
+    ]),
+  );
+  const { latencies: baseline } = (await clients.step('baseline', {
+    rate: RATE,
+    count: Math.min(total, RATE * 5),
+    agents: AGENTS,
+  })) as { latencies: number[] };
 
   // Warm-up (first conversations, JIT), not measured.
-  for (let i = 0; i < 20; i++) await webhook(base, inbox.id, -1 - i, i % CUSTOMERS);
-  await new Promise((r) => setTimeout(r, 1000));
-  fanout.length = 0;
-  sentAt.clear();
+  const hook = (seq: number, customer: number) => webhook(base, inbox.id, seq, customer);
+  await clients.step('warmUp', {
+    webhooks: Array.from({ length: 20 }, (_, i) => hook(-1 - i, i % CUSTOMERS)),
+  });
+  const webhooks = Array.from({ length: total }, (_, seq) => hook(seq, seq % CUSTOMERS));
 
-  const acks: number[] = [];
-  let refused = 0;
   profile?.reset();
   // --cpuprofile=<file>: a V8 CPU profile of the measured phase only (set-up left out).
   const cpuProfile = arg('cpuprofile', '');
@@ -173,18 +145,14 @@ async function main(): Promise<void> {
   const dbName = db.url ? new URL(db.url).pathname.slice(1) : undefined;
   const cpuBefore = cpuNow(dbName);
   const started = performance.now();
-  await openLoop(RATE, total, (seq) => {
-    sentAt.set(seq, performance.now());
-    const t0 = performance.now();
-    void webhook(base, inbox.id, seq, seq % CUSTOMERS).then(
-      () => acks.push(performance.now() - t0),
-      // Counted, not fatal: an overloaded hub (PGlite at 200/s) may not accept a connection in time.
-      () => refused++,
-    );
-  });
-  const sendSeconds = (performance.now() - started) / 1000;
-  const deadline = performance.now() + 30_000;
-  while (fanout.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const measured = (await clients.step('measure', { rate: RATE, webhooks, waitMs: 30_000 })) as {
+    seconds: number;
+    fanout: number[];
+    acks: number[];
+    refused: number;
+  };
+  const { fanout, acks, refused } = measured;
+  const sendSeconds = measured.seconds;
 
   if (inspector) {
     const { profile: taken } = await inspector.post('Profiler.stop');
@@ -203,12 +171,14 @@ async function main(): Promise<void> {
   if (profile) {
     const cpu = cpuNow(dbName);
     console.log(
-      `CPU per message: hub process ${fmt((cpu.hubMs - cpuBefore.hubMs) / total, 2)} ms, PostgreSQL ${fmt((cpu.serverMs - cpuBefore.serverMs) / total, 2)} ms`,
+      `CPU per message: hub process ${fmt((cpu.hubMs - cpuBefore.hubMs) / total, 2)} ms (kernel ${fmt((cpu.hubSystemMs - cpuBefore.hubSystemMs) / total, 2)} ms), PostgreSQL ${fmt((cpu.serverMs - cpuBefore.serverMs) / total, 2)} ms`,
     );
     console.log(profile.report((performance.now() - started) / 1000));
   }
-  writeFileSync(new URL(`./results/fanout-${DB}-${RATE}.txt`, import.meta.url), `${lines.join('\n')}\n`);
-  for (const s of sockets) s.close();
+  const results = new URL('./results/', import.meta.url);
+  mkdirSync(results, { recursive: true });
+  writeFileSync(new URL(`fanout-${DB}-${RATE}.txt`, results), `${lines.join('\n')}\n`);
+  await clients.step('close', {});
   await built.close();
   await db.opened.close();
   // --keep: leave the scratch database for EXPLAIN (its URL is printed).
@@ -216,7 +186,8 @@ async function main(): Promise<void> {
   else await db.drop();
 }
 
-async function webhook(base: string, inboxId: string, seq: number, customer: number): Promise<void> {
+/** A signed webhook carrying one customer message, ready for the clients process to send. */
+function webhook(base: string, inboxId: string, seq: number, customer: number) {
   const body = JSON.stringify({
     messages: [
       {
@@ -226,24 +197,37 @@ async function webhook(base: string, inboxId: string, seq: number, customer: num
       },
     ],
   });
-  const r = await fetch(`${base}/api/webhooks/${inboxId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-test-signature': sign(SECRET, body) },
+  return {
+    seq,
+    url: `${base}/api/webhooks/${inboxId}`,
     body,
-  });
-  await r.arrayBuffer();
-  if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+    headers: { 'content-type': 'application/json', 'x-test-signature': sign(SECRET, body) },
+  };
 }
 
-/** Offers `count` calls at `rate` a second, on schedule whatever the previous ones do (open loop). */
-async function openLoop(rate: number, count: number, fire: (seq: number) => void): Promise<void> {
-  const start = performance.now();
-  for (let seq = 0; seq < count; seq++) {
-    const due = start + (seq * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    fire(seq);
-  }
+type ClientsReply =
+  { type: 'done'; step: string; error?: string } | { type: 'publish'; seq: number; agent: number };
+
+/** The clients process, one step at a time; its requests to publish a baseline signal go to `onPublish`. */
+function startClients() {
+  const child = fork(new URL('./fanout-clients.mjs', import.meta.url), { stdio: 'inherit' });
+  let publish: (seq: number, agent: number) => void = () => undefined;
+  let waiting: ((reply: Record<string, unknown>) => void) | null = null;
+  child.on('message', (message: ClientsReply) => {
+    if (message.type === 'publish') publish(message.seq, message.agent);
+    else waiting?.(message);
+  });
+  return {
+    onPublish(fn: (seq: number, agent: number) => void) {
+      publish = fn;
+    },
+    step(step: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+      return new Promise((resolve, reject) => {
+        waiting = (reply) => (reply.error ? reject(new Error(String(reply.error))) : resolve(reply));
+        child.send({ step, ...input });
+      });
+    },
+  };
 }
 
 main().catch((error: unknown) => {

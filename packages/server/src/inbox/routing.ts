@@ -181,22 +181,13 @@ export async function pickAgent(
   tx: Tx,
   input: { workspaceId: string; teamId: string | null; mode: DeskSettings['assignment']; language: string },
 ): Promise<string | null> {
-  const eligible = `s.workspace_id = $1 AND s.available AND s.capacity > 0
-       AND (cardinality(s.languages) = 0 OR $3 = ANY(s.languages))
-       AND CASE WHEN $2::uuid IS NULL THEN u.role IN ('agent', 'supervisor')
-                ELSE EXISTS (SELECT 1 FROM team_members m WHERE m.workspace_id = s.workspace_id AND m.team_id = $2::uuid AND m.user_id = s.user_id) END`;
-  // Each candidate's user by its primary key: a join left to the planner scanned every user once
-  // per agent while the tables had no statistics yet (28 ms for 500 agents; PGlite never has them).
-  const userOf = `CROSS JOIN LATERAL (SELECT role FROM users WHERE workspace_id = s.workspace_id AND id = s.user_id LIMIT 1) u`;
   const params = [input.workspaceId, input.teamId, input.language];
   // Every agent has a settings row (defaults) — a trigger on users writes it (migration 0013) —
-  // so candidates can be locked row by row below.
+  // so candidates can be locked row by row: agents_in_turn (migration 0014).
   if (input.mode === 'round_robin') {
-    // In turn: the agent assigned longest ago with room. Row locks with SKIP LOCKED let
-    // conversations arriving together take the next agents in line instead of waiting.
+    // In turn: the agent assigned longest ago with room.
     const candidates = await tx.query<{ id: string; cap: number }>(
-      `SELECT s.user_id AS id, s.capacity AS cap FROM agent_settings s ${userOf}
-       WHERE ${eligible} ORDER BY s.last_assigned_at NULLS FIRST, s.user_id LIMIT 20 FOR UPDATE OF s SKIP LOCKED`,
+      `SELECT user_id AS id, capacity AS cap FROM agents_in_turn($1, $2::uuid, $3, 20)`,
       params,
       { prepare: true },
     );
@@ -219,11 +210,10 @@ export async function pickAgent(
     // By spare capacity: every candidate's load is compared, so assignments take turns (one lock).
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('assign:' || $1::text))`, [input.workspaceId]);
     const candidates = await tx.query<{ id: string; cap: number; load: number }>(
-      `SELECT s.user_id AS id, s.capacity AS cap,
-         (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = s.workspace_id AND c.assignee_id = s.user_id
+      `SELECT t.user_id AS id, t.capacity AS cap,
+         (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = $1 AND c.assignee_id = t.user_id
             AND c.resolved_at IS NULL AND c.merged_into IS NULL) AS load
-       FROM agent_settings s ${userOf}
-       WHERE ${eligible} ORDER BY s.last_assigned_at NULLS FIRST, s.user_id`,
+       FROM agents_in_turn($1, $2::uuid, $3, NULL) t`,
       params,
     );
     // The lowest load ratio; ties go to the one assigned longest ago (the sort is stable).

@@ -8,6 +8,7 @@ import {
   BOT_CHANNEL_DEFAULTS,
   BotSettings,
   botEnabledFor,
+  forgetBotSettings,
   hasPublishedArticles,
   readBotSettings,
   writeBotSettings,
@@ -83,5 +84,6 @@ export async function changeBotSettings(
     });
     await writeBotSettings(tx, { workspaceId, settings });
   });
+  forgetBotSettings(workspaceId);
   return ok(await describeBotSettings(db, { workspaceId }));
 }

@@ -44,7 +44,34 @@ export async function readBotSettings(tx: Tx, input: { workspaceId: string }): P
     [input.workspaceId],
   );
   const parsed = BotSettings.safeParse(row?.settings ?? {});
-  return parsed.success ? parsed.data : BotSettings.parse({});
+  const settings = parsed.success ? parsed.data : BotSettings.parse({});
+  recentSettings.set(input.workspaceId, { settings, until: Date.now() + RECENT_MS });
+  return settings;
+}
+
+// The desk asks the bot about every inbound message and every new conversation, and most
+// inboxes have no bot: what was read is kept a few seconds, so at 200 messages a second the
+// answer costs no transaction. A change made here is seen at once (forgetBotSettings); one made
+// by another hub process within RECENT_MS. Workspace ids are unique across databases.
+const RECENT_MS = 5_000;
+const recentSettings = new Map<string, { settings: BotSettings; until: number }>();
+
+/** The settings read within the last few seconds, if any. */
+export function recentBotSettings(workspaceId: string): BotSettings | null {
+  const hit = recentSettings.get(workspaceId);
+  if (hit && hit.until > Date.now()) return hit.settings;
+  recentSettings.delete(workspaceId);
+  return null;
+}
+
+/** The settings for deciding whether the bot acts: recently read, else read now. */
+export async function currentBotSettings(tx: Tx, input: { workspaceId: string }): Promise<BotSettings> {
+  return recentBotSettings(input.workspaceId) ?? readBotSettings(tx, input);
+}
+
+/** Called once a change of the settings has committed. */
+export function forgetBotSettings(workspaceId: string): void {
+  recentSettings.delete(workspaceId);
 }
 
 export async function writeBotSettings(

@@ -30,7 +30,13 @@ import { routeConversation } from '../inbox/routing.ts';
 import type { Tx } from '../db/database.ts';
 import { answerQuestion } from './answer-bot.ts';
 import { answerWithCitation, articleLink } from './article-citation.ts';
-import { botEnabledFor, hasPublishedArticles, readBotSettings, type BotSettings } from './bot-settings.ts';
+import {
+  botEnabledFor,
+  currentBotSettings,
+  hasPublishedArticles,
+  recentBotSettings,
+  type BotSettings,
+} from './bot-settings.ts';
 import {
   citedArticles,
   readBotState,
@@ -59,7 +65,7 @@ export function registerAnswerBot(desk: DeskContext, options: DeskBotOptions = {
 /** Whether the bot answers in this inbox: on there, a direct message, something to answer from. */
 export async function botTakesConversations(tx: Tx, facts: NewConversationFacts): Promise<boolean> {
   if (facts.publicPost) return false;
-  const settings = await readBotSettings(tx, facts);
+  const settings = await currentBotSettings(tx, facts);
   return botEnabledFor(settings, facts) && (await hasPublishedArticles(tx, facts));
 }
 
@@ -93,13 +99,16 @@ export async function answerInboundMessage(
 ): Promise<void> {
   if (event.publicPost) return;
   const { workspaceId, conversationId } = event;
+  const facts = { workspaceId, inboxId: event.inboxId, channel: event.channel, publicPost: false };
+  // Most inboxes have no bot: known without a transaction while the settings are recent.
+  const recent = recentBotSettings(workspaceId);
+  if (recent && !botEnabledFor(recent, facts)) return;
   const seen = await desk.db.inWorkspace(workspaceId, async (tx): Promise<Seen | null> => {
-    const facts = { workspaceId, inboxId: event.inboxId, channel: event.channel, publicPost: false };
     if (!(await botTakesConversations(tx, facts))) return null;
     const conversation = await readConversation(tx, { workspaceId, conversationId });
     const state = await readBotState(tx, { workspaceId, conversationId });
     if (!stillTheBots(conversation, state)) return null;
-    const settings = await readBotSettings(tx, { workspaceId });
+    const settings = await currentBotSettings(tx, { workspaceId });
     return { settings, conversation, state, cited: await citedArticles(tx, { workspaceId, conversationId }) };
   });
   if (!seen) return;
