@@ -106,6 +106,8 @@ export async function listCustomerAccounts(
      JOIN accounts a ON a.workspace_id = m.workspace_id AND a.id = m.account_id
      WHERE m.workspace_id = $1 AND m.customer_id = $2 ORDER BY a.name`,
     [input.workspaceId, input.customerId],
+    // read for every new conversation (routing)
+    { prepare: true },
   );
   return rows.map((r) => ({ ...toAccount(r), roles: [...r.roles].sort() }));
 }

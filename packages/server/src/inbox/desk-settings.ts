@@ -59,7 +59,19 @@ export const DeskSettings = z.object({
 });
 export type DeskSettings = z.infer<typeof DeskSettings>;
 
-export const DeskSettingsPatch = DeskSettings.partial();
+// A change names only what it changes. Zod 4 fills a missing field's default even inside
+// .partial(), which reset every setting a PATCH did not name (the week back to Saturday–Wednesday
+// office hours when only the assignment mode changed): the patch takes the fields without defaults.
+type WithoutDefault<T> = T extends z.ZodDefault<infer U> ? U : T;
+const patchShape = Object.fromEntries(
+  Object.entries(DeskSettings.shape).map(([key, field]) => [
+    key,
+    (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+  ]),
+) as {
+  [K in keyof typeof DeskSettings.shape]: z.ZodOptional<WithoutDefault<(typeof DeskSettings.shape)[K]>>;
+};
+export const DeskSettingsPatch = z.object(patchShape);
 export type DeskSettingsPatch = z.infer<typeof DeskSettingsPatch>;
 
 export async function readDeskSettings(tx: Tx, input: { workspaceId: string }): Promise<DeskSettings> {

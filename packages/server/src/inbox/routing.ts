@@ -176,55 +176,17 @@ async function isAvailable(tx: Tx, workspaceId: string, userId: string): Promise
 /**
  * The agent with room for one more conversation: the one assigned longest ago (round-robin), or
  * the one with the most spare capacity (capacity). Agents who list languages get only those.
+ * Every agent has a settings row (defaults: a trigger on users writes it, migration 0013); the
+ * walk, the locks and the turn recorded are one statement (assign_agent, migration 0014).
  */
 export async function pickAgent(
   tx: Tx,
   input: { workspaceId: string; teamId: string | null; mode: DeskSettings['assignment']; language: string },
 ): Promise<string | null> {
-  const params = [input.workspaceId, input.teamId, input.language];
-  // Every agent has a settings row (defaults) — a trigger on users writes it (migration 0013) —
-  // so candidates can be locked row by row: agents_in_turn (migration 0014).
-  if (input.mode === 'round_robin') {
-    // In turn: the agent assigned longest ago with room.
-    const candidates = await tx.query<{ id: string; cap: number }>(
-      `SELECT user_id AS id, capacity AS cap FROM agents_in_turn($1, $2::uuid, $3, 20)`,
-      params,
-      { prepare: true },
-    );
-    // The first with room takes its turn: its load is counted (after its lock, so assignments
-    // that held it are seen) and its turn recorded in one statement.
-    for (const c of candidates) {
-      const [taken] = await tx.query<{ id: string }>(
-        `UPDATE agent_settings SET last_assigned_at = clock_timestamp()
-         WHERE workspace_id = $1 AND user_id = $2
-           AND (SELECT count(*) FROM conversations WHERE workspace_id = $1 AND assignee_id = $2
-                  AND resolved_at IS NULL AND merged_into IS NULL) < $3
-         RETURNING user_id AS id`,
-        [input.workspaceId, c.id, c.cap],
-        { prepare: true },
-      );
-      if (taken) return taken.id;
-    }
-    return null;
-  } else {
-    // By spare capacity: every candidate's load is compared, so assignments take turns (one lock).
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('assign:' || $1::text))`, [input.workspaceId]);
-    const candidates = await tx.query<{ id: string; cap: number; load: number }>(
-      `SELECT t.user_id AS id, t.capacity AS cap,
-         (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = $1 AND c.assignee_id = t.user_id
-            AND c.resolved_at IS NULL AND c.merged_into IS NULL) AS load
-       FROM agents_in_turn($1, $2::uuid, $3, NULL) t`,
-      params,
-    );
-    // The lowest load ratio; ties go to the one assigned longest ago (the sort is stable).
-    const row = candidates.filter((c) => c.load < c.cap).sort((a, b) => a.load / a.cap - b.load / b.cap)[0];
-    if (!row) return null;
-    await tx.query(
-      `INSERT INTO agent_settings (workspace_id, user_id, last_assigned_at) VALUES ($1, $2, clock_timestamp())
-     ON CONFLICT (workspace_id, user_id) DO UPDATE SET last_assigned_at = clock_timestamp()`,
-      [input.workspaceId, row.id],
-      { prepare: true },
-    );
-    return row.id;
-  }
+  const [row] = await tx.query<{ id: string | null }>(
+    `SELECT assign_agent($1, $2::uuid, $3, $4) AS id`,
+    [input.workspaceId, input.teamId, input.language, input.mode === 'capacity'],
+    { prepare: true },
+  );
+  return row?.id ?? null;
 }
