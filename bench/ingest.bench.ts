@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyTextLines } from '../packages/server/src/db/database.ts';
+import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
 
@@ -113,7 +113,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
     for (let i = 0; i < matrix.length; i += BATCH) {
       // Encoded by the hub's own COPY encoder, inside the timing, as the hub's COPY is.
       await pipeline(
-        Readable.from(copyTextLines(matrix.slice(i, i + BATCH))),
+        Readable.from(copyTextChunks(matrix.slice(i, i + BATCH))),
         client.query(copyFrom(`COPY bench_raw_events (${columns.join(',')}) FROM STDIN`)),
       );
     }
