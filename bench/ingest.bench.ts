@@ -2,7 +2,7 @@
 // timeline writes included) against the raw limit of the same database, COPY of the same event
 // rows into a bare table. Then the latency at half the measured load.
 //   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=4]
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -18,7 +18,8 @@ const CONCURRENCY = Number(arg('concurrency', '4'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 
-type LoadResult = { seconds: number; latencies: number[] };
+/** `hubCpuSeconds`: CPU of the hub's process (this one) meanwhile; `cpuSeconds`: the load generator's. */
+type LoadResult = { seconds: number; latencies: number[]; cpuSeconds: number; hubCpuSeconds: number };
 
 const USERS = Number(arg('users', String(Math.floor(EVENTS / 10))));
 
@@ -78,18 +79,18 @@ function load(
   options: { concurrency: number; ratePerSecond: number | null },
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-      workerData: {
-        url,
-        auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-        bodies,
-        ...options,
-      },
-    });
-    worker.once('message', (m: LoadResult & { error?: string }) =>
-      m.error ? reject(new Error(m.error)) : resolve(m),
+    const child = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced' });
+    let hubCpuAtStart = process.cpuUsage();
+    child.send(
+      { url, auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`, bodies, ...options },
+      () => (hubCpuAtStart = process.cpuUsage()),
     );
-    worker.once('error', reject);
+    child.once('message', (m: Omit<LoadResult, 'hubCpuSeconds'> & { error?: string }) => {
+      const hub = process.cpuUsage(hubCpuAtStart);
+      if (m.error) reject(new Error(m.error));
+      else resolve({ ...m, hubCpuSeconds: (hub.user + hub.system) / 1e6 });
+    });
+    child.once('error', reject);
   });
 }
 
@@ -194,6 +195,10 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       indexedCopyRate,
       ratio: hubRate / copyRate,
       batchP99: percentile(throughput.latencies, 99),
+      // CPU per event, µs: the hub's process, and the load generator's (both on this machine's cores).
+      hubCpuNew: (firstSeen.hubCpuSeconds / EVENTS) * 1e6,
+      hubCpu: (throughput.hubCpuSeconds / EVENTS) * 1e6,
+      loadCpu: (throughput.cpuSeconds / EVENTS) * 1e6,
       halfRate,
       p50: percentile(paced.latencies, 50),
       p99: percentile(paced.latencies, 99),
@@ -220,6 +225,9 @@ for (const kind of kinds) {
   );
   console.log(
     `  hub over HTTP, known customers (steady state)    ${fmt(r.hubRate).padStart(9)} events/s   (p99 of a ${BATCH}-event batch: ${fmt(r.batchP99, 1)} ms)`,
+  );
+  console.log(
+    `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs)`,
   );
   console.log(
     `  raw ${r.kind === 'postgres' ? 'COPY' : 'multi-row INSERT'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,

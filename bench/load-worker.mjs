@@ -1,12 +1,11 @@
-// The load generator, on its own thread so the client does not share the hub's event loop.
-// Sends pre-built batch bodies over keep-alive HTTP with a fixed concurrency, or at a fixed rate.
-// Plain JavaScript: worker threads cannot load TypeScript through tsx on Node 20.
+// The load generator, in its own process so the client shares neither the hub's event loop nor
+// its CPU figures (the bench reports the hub process's CPU per event). Sends pre-built batch
+// bodies over keep-alive HTTP with a fixed concurrency, or at a fixed rate.
 // node:http with bodies encoded before the clock starts, not fetch: on a 2-core machine the
 // client's CPU is taken from the hub and the database (fetch's streams cost ~3 times as much).
 import http from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 
-const job = workerData;
+const job = await new Promise((resolve) => process.once('message', resolve));
 const target = new URL(job.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: job.ratePerSecond ? Infinity : job.concurrency });
 const bodies = job.bodies.map((body) => Buffer.from(body));
@@ -62,8 +61,13 @@ async function run() {
     };
     await Promise.all(Array.from({ length: job.concurrency }, lane));
   }
+  const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  parentPort.postMessage({ seconds: (performance.now() - started) / 1000, latencies });
+  const cpu = process.cpuUsage(cpuAtStart);
+  process.send({ seconds, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
 }
 
-run().catch((error) => parentPort.postMessage({ error: String(error) }));
+const cpuAtStart = process.cpuUsage();
+run()
+  .catch((error) => process.send({ error: String(error) }))
+  .finally(() => process.disconnect());
