@@ -2,13 +2,18 @@
 // timeline writes included) against the raw limit of the same database, COPY of the same event
 // rows into a bare table. Then the latency at half the measured load.
 //   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=4]
+//                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
+//                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
+import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
+import { createLogger } from '../packages/server/src/core/logger.ts';
 import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,6 +22,7 @@ const BATCH = Number(arg('batch', '500'));
 const CONCURRENCY = Number(arg('concurrency', '4'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
+const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 
 /** `hubCpuSeconds`: CPU of the hub's process (this one) meanwhile; `cpuSeconds`: the load generator's. */
 type LoadResult = { seconds: number; latencies: number[]; cpuSeconds: number; hubCpuSeconds: number };
@@ -72,23 +78,41 @@ function bodiesOf(events: object[], size: number): string[] {
   return bodies;
 }
 
+/** CPU seconds the hub has used: this process, and its ingest workers (read from Linux's /proc). */
+function hubCpuSeconds(workers: IngestWorkers | null): number {
+  const own = process.cpuUsage();
+  let seconds = (own.user + own.system) / 1e6;
+  for (const pid of workers?.pids() ?? []) {
+    // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
+    // 14th and 15th, in clock ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    seconds += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return seconds;
+}
+
 function load(
-  url: string,
+  target: { url: string; workers: IngestWorkers | null },
   writeKey: string,
   bodies: string[],
   options: { concurrency: number; ratePerSecond: number | null },
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced' });
-    let hubCpuAtStart = process.cpuUsage();
+    let hubCpuAtStart = hubCpuSeconds(target.workers);
     child.send(
-      { url, auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`, bodies, ...options },
-      () => (hubCpuAtStart = process.cpuUsage()),
+      {
+        url: target.url,
+        auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+        bodies,
+        ...options,
+      },
+      () => (hubCpuAtStart = hubCpuSeconds(target.workers)),
     );
     child.once('message', (m: Omit<LoadResult, 'hubCpuSeconds'> & { error?: string }) => {
-      const hub = process.cpuUsage(hubCpuAtStart);
+      const hubCpu = hubCpuSeconds(target.workers) - hubCpuAtStart;
       if (m.error) reject(new Error(m.error));
-      else resolve({ ...m, hubCpuSeconds: (hub.user + hub.system) / 1e6 });
+      else resolve({ ...m, hubCpuSeconds: hubCpu });
     });
     child.once('error', reject);
   });
@@ -132,6 +156,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
 async function benchOne(kind: 'postgres' | 'pglite') {
   const db = await freshDatabase(kind, SERVER);
   const { built, base } = await startHub(db);
+  let stopWorkers: (() => Promise<void>) | null = null;
   try {
     const signup = await built.app.inject({
       method: 'POST',
@@ -147,7 +172,20 @@ async function benchOne(kind: 'postgres' | 'pglite') {
         payload: { name: 'bench' },
       })
     ).json() as { writeKey: string };
-    const url = `${base}/v1/batch`;
+    // With ingest workers the load goes to their port, as a deployment's Segment clients would.
+    const workers =
+      INGEST_WORKERS > 0 && db.url
+        ? await startIngestWorkers({
+            count: INGEST_WORKERS,
+            databaseUrl: db.url,
+            port: 0,
+            host: '127.0.0.1',
+            logLevel: 'warn',
+            logger: createLogger('warn'),
+          })
+        : null;
+    stopWorkers = workers ? () => workers.stop() : null;
+    const url = { url: `${workers?.address ?? base}/v1/batch`, workers };
 
     progress(`${kind}: warm-up`, 0, 1);
     await load(url, writeKey, bodiesOf(makeEvents(5_000, 10_000_000, 500), BATCH), {
@@ -205,6 +243,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       pacedSeconds: paced.seconds,
     };
   } finally {
+    await stopWorkers?.();
     await built.close();
     await db.opened.close();
     await db.drop();
@@ -215,7 +254,7 @@ const which = arg('db', 'both');
 const kinds =
   which === 'both' ? (['postgres', 'pglite'] as const) : ([which as 'postgres' | 'pglite'] as const);
 console.log(
-  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients`,
+  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}`,
 );
 for (const kind of kinds) {
   const r = await benchOne(kind);
