@@ -59,7 +59,9 @@ async function loadProfiles(
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
 ): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
-  const unique = [...new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i])).values()];
+  const byKey = new Map<string, Identifier>();
+  for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
+  const unique = [...byKey.values()];
   // The workspace's rules come with the look-up, in one round trip: the rules in one row (n is
   // null), then one row per identifier found, numbered as asked (rows of the rules or of the
   // identifier itself would be parsed again per row). LATERAL … LIMIT 1 makes each a primary-key

@@ -22,7 +22,12 @@ export async function startIngestWorkers(options: {
   logLevel: string;
   logger: Logger;
 }): Promise<IngestWorkers> {
-  cluster.setupPrimary({ exec: fileURLToPath(new URL('./ingest-worker.ts', import.meta.url)) });
+  // The worker is TypeScript: `npm start` runs under tsx, whose loader the fork inherits; under
+  // another runner (tests) it is added.
+  const execArgv = process.execArgv.some((a) => a.includes('tsx'))
+    ? process.execArgv
+    : [...process.execArgv, '--import', 'tsx'];
+  cluster.setupPrimary({ exec: fileURLToPath(new URL('./ingest-worker.ts', import.meta.url)), execArgv });
   const env = {
     DATABASE_URL: options.databaseUrl,
     PISHKHAN_INGEST_PORT: String(options.port),
