@@ -5,7 +5,7 @@
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -24,8 +24,17 @@ const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 
-/** `hubCpuSeconds`: CPU of the hub's process (this one) meanwhile; `cpuSeconds`: the load generator's. */
-type LoadResult = { seconds: number; latencies: number[]; cpuSeconds: number; hubCpuSeconds: number };
+/**
+ * `hubCpuSeconds`: CPU of the hub's processes meanwhile; `serverCpuSeconds`: of a PostgreSQL server
+ * on this machine (null when none is seen); `cpuSeconds`: the load generator's.
+ */
+type LoadResult = {
+  seconds: number;
+  latencies: number[];
+  cpuSeconds: number;
+  hubCpuSeconds: number;
+  serverCpuSeconds: number | null;
+};
 
 const USERS = Number(arg('users', String(Math.floor(EVENTS / 10))));
 
@@ -82,11 +91,30 @@ function bodiesOf(events: object[], size: number): string[] {
 function hubCpuSeconds(workers: IngestWorkers | null): number {
   const own = process.cpuUsage();
   let seconds = (own.user + own.system) / 1e6;
-  for (const pid of workers?.pids() ?? []) {
+  for (const pid of workers?.pids() ?? []) seconds += procCpu(String(pid))?.seconds ?? 0;
+  return seconds;
+}
+
+/** CPU seconds of a process from Linux's /proc, with its command name; null when it is gone. */
+function procCpu(pid: string): { name: string; seconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
     // 14th and 15th, in clock ticks of 1/100 s.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    seconds += (Number(fields[11]) + Number(fields[12])) / 100;
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
+    return { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen. */
+function serverCpuSeconds(): number | null {
+  let seconds: number | null = null;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const proc = procCpu(pid);
+    if (proc?.name === 'postgres') seconds = (seconds ?? 0) + proc.seconds;
   }
   return seconds;
 }
@@ -100,6 +128,7 @@ function load(
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced' });
     let hubCpuAtStart = hubCpuSeconds(target.workers);
+    let serverCpuAtStart = serverCpuSeconds();
     child.send(
       {
         url: target.url,
@@ -107,13 +136,26 @@ function load(
         bodies,
         ...options,
       },
-      () => (hubCpuAtStart = hubCpuSeconds(target.workers)),
+      () => {
+        hubCpuAtStart = hubCpuSeconds(target.workers);
+        serverCpuAtStart = serverCpuSeconds();
+      },
     );
-    child.once('message', (m: Omit<LoadResult, 'hubCpuSeconds'> & { error?: string }) => {
-      const hubCpu = hubCpuSeconds(target.workers) - hubCpuAtStart;
-      if (m.error) reject(new Error(m.error));
-      else resolve({ ...m, hubCpuSeconds: hubCpu });
-    });
+    child.once(
+      'message',
+      (m: Pick<LoadResult, 'seconds' | 'latencies' | 'cpuSeconds'> & { error?: string }) => {
+        const hubCpu = hubCpuSeconds(target.workers) - hubCpuAtStart;
+        const serverCpu = serverCpuSeconds();
+        if (m.error) reject(new Error(m.error));
+        else
+          resolve({
+            ...m,
+            hubCpuSeconds: hubCpu,
+            serverCpuSeconds:
+              serverCpu !== null && serverCpuAtStart !== null ? serverCpu - serverCpuAtStart : null,
+          });
+      },
+    );
     child.once('error', reject);
   });
 }
@@ -237,6 +279,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       hubCpuNew: (firstSeen.hubCpuSeconds / EVENTS) * 1e6,
       hubCpu: (throughput.hubCpuSeconds / EVENTS) * 1e6,
       loadCpu: (throughput.cpuSeconds / EVENTS) * 1e6,
+      serverCpu: throughput.serverCpuSeconds === null ? null : (throughput.serverCpuSeconds / EVENTS) * 1e6,
       halfRate,
       p50: percentile(paced.latencies, 50),
       p99: percentile(paced.latencies, 99),
@@ -266,7 +309,7 @@ for (const kind of kinds) {
     `  hub over HTTP, known customers (steady state)    ${fmt(r.hubRate).padStart(9)} events/s   (p99 of a ${BATCH}-event batch: ${fmt(r.batchP99, 1)} ms)`,
   );
   console.log(
-    `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs)`,
+    `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs${r.serverCpu === null ? '' : `, PostgreSQL server ${fmt(r.serverCpu, 1)} µs`})`,
   );
   console.log(
     `  raw ${r.kind === 'postgres' ? 'COPY' : 'multi-row INSERT'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,
