@@ -2,13 +2,18 @@
 // timeline writes included) against the raw limit of the same database, COPY of the same event
 // rows into a bare table. Then the latency at half the measured load.
 //   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=4]
-import { Worker } from 'node:worker_threads';
+//                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
+//                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyTextLines } from '../packages/server/src/db/database.ts';
+import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
+import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
+import { createLogger } from '../packages/server/src/core/logger.ts';
 import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,8 +22,19 @@ const BATCH = Number(arg('batch', '500'));
 const CONCURRENCY = Number(arg('concurrency', '4'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
+const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 
-type LoadResult = { seconds: number; latencies: number[] };
+/**
+ * `hubCpuSeconds`: CPU of the hub's processes meanwhile; `serverCpuSeconds`: of a PostgreSQL server
+ * on this machine (null when none is seen); `cpuSeconds`: the load generator's.
+ */
+type LoadResult = {
+  seconds: number;
+  latencies: number[];
+  cpuSeconds: number;
+  hubCpuSeconds: number;
+  serverCpuSeconds: number | null;
+};
 
 const USERS = Number(arg('users', String(Math.floor(EVENTS / 10))));
 
@@ -71,25 +87,76 @@ function bodiesOf(events: object[], size: number): string[] {
   return bodies;
 }
 
+/** CPU seconds the hub has used: this process, and its ingest workers (read from Linux's /proc). */
+function hubCpuSeconds(workers: IngestWorkers | null): number {
+  const own = process.cpuUsage();
+  let seconds = (own.user + own.system) / 1e6;
+  for (const pid of workers?.pids() ?? []) seconds += procCpu(String(pid))?.seconds ?? 0;
+  return seconds;
+}
+
+/** CPU seconds of a process from Linux's /proc, with its command name; null when it is gone. */
+function procCpu(pid: string): { name: string; seconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
+    // 14th and 15th, in clock ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
+    return { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen. */
+function serverCpuSeconds(): number | null {
+  let seconds: number | null = null;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const proc = procCpu(pid);
+    if (proc?.name === 'postgres') seconds = (seconds ?? 0) + proc.seconds;
+  }
+  return seconds;
+}
+
 function load(
-  url: string,
+  target: { url: string; workers: IngestWorkers | null },
   writeKey: string,
   bodies: string[],
   options: { concurrency: number; ratePerSecond: number | null },
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-      workerData: {
-        url,
+    const child = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced' });
+    let hubCpuAtStart = hubCpuSeconds(target.workers);
+    let serverCpuAtStart = serverCpuSeconds();
+    child.send(
+      {
+        url: target.url,
         auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
         bodies,
         ...options,
       },
-    });
-    worker.once('message', (m: LoadResult & { error?: string }) =>
-      m.error ? reject(new Error(m.error)) : resolve(m),
+      () => {
+        hubCpuAtStart = hubCpuSeconds(target.workers);
+        serverCpuAtStart = serverCpuSeconds();
+      },
     );
-    worker.once('error', reject);
+    child.once(
+      'message',
+      (m: Pick<LoadResult, 'seconds' | 'latencies' | 'cpuSeconds'> & { error?: string }) => {
+        const hubCpu = hubCpuSeconds(target.workers) - hubCpuAtStart;
+        const serverCpu = serverCpuSeconds();
+        if (m.error) reject(new Error(m.error));
+        else
+          resolve({
+            ...m,
+            hubCpuSeconds: hubCpu,
+            serverCpuSeconds:
+              serverCpu !== null && serverCpuAtStart !== null ? serverCpu - serverCpuAtStart : null,
+          });
+      },
+    );
+    child.once('error', reject);
   });
 }
 
@@ -113,7 +180,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
     for (let i = 0; i < matrix.length; i += BATCH) {
       // Encoded by the hub's own COPY encoder, inside the timing, as the hub's COPY is.
       await pipeline(
-        Readable.from(copyTextLines(matrix.slice(i, i + BATCH))),
+        Readable.from(copyTextChunks(matrix.slice(i, i + BATCH))),
         client.query(copyFrom(`COPY bench_raw_events (${columns.join(',')}) FROM STDIN`)),
       );
     }
@@ -131,6 +198,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
 async function benchOne(kind: 'postgres' | 'pglite') {
   const db = await freshDatabase(kind, SERVER);
   const { built, base } = await startHub(db);
+  let stopWorkers: (() => Promise<void>) | null = null;
   try {
     const signup = await built.app.inject({
       method: 'POST',
@@ -146,7 +214,20 @@ async function benchOne(kind: 'postgres' | 'pglite') {
         payload: { name: 'bench' },
       })
     ).json() as { writeKey: string };
-    const url = `${base}/v1/batch`;
+    // With ingest workers the load goes to their port, as a deployment's Segment clients would.
+    const workers =
+      INGEST_WORKERS > 0 && db.url
+        ? await startIngestWorkers({
+            count: INGEST_WORKERS,
+            databaseUrl: db.url,
+            port: 0,
+            host: '127.0.0.1',
+            logLevel: 'warn',
+            logger: createLogger('warn'),
+          })
+        : null;
+    stopWorkers = workers ? () => workers.stop() : null;
+    const url = { url: `${workers?.address ?? base}/v1/batch`, workers };
 
     progress(`${kind}: warm-up`, 0, 1);
     await load(url, writeKey, bodiesOf(makeEvents(5_000, 10_000_000, 500), BATCH), {
@@ -194,12 +275,18 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       indexedCopyRate,
       ratio: hubRate / copyRate,
       batchP99: percentile(throughput.latencies, 99),
+      // CPU per event, µs: the hub's process, and the load generator's (both on this machine's cores).
+      hubCpuNew: (firstSeen.hubCpuSeconds / EVENTS) * 1e6,
+      hubCpu: (throughput.hubCpuSeconds / EVENTS) * 1e6,
+      loadCpu: (throughput.cpuSeconds / EVENTS) * 1e6,
+      serverCpu: throughput.serverCpuSeconds === null ? null : (throughput.serverCpuSeconds / EVENTS) * 1e6,
       halfRate,
       p50: percentile(paced.latencies, 50),
       p99: percentile(paced.latencies, 99),
       pacedSeconds: paced.seconds,
     };
   } finally {
+    await stopWorkers?.();
     await built.close();
     await db.opened.close();
     await db.drop();
@@ -210,7 +297,7 @@ const which = arg('db', 'both');
 const kinds =
   which === 'both' ? (['postgres', 'pglite'] as const) : ([which as 'postgres' | 'pglite'] as const);
 console.log(
-  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients`,
+  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}`,
 );
 for (const kind of kinds) {
   const r = await benchOne(kind);
@@ -220,6 +307,9 @@ for (const kind of kinds) {
   );
   console.log(
     `  hub over HTTP, known customers (steady state)    ${fmt(r.hubRate).padStart(9)} events/s   (p99 of a ${BATCH}-event batch: ${fmt(r.batchP99, 1)} ms)`,
+  );
+  console.log(
+    `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs${r.serverCpu === null ? '' : `, PostgreSQL server ${fmt(r.serverCpu, 1)} µs`})`,
   );
   console.log(
     `  raw ${r.kind === 'postgres' ? 'COPY' : 'multi-row INSERT'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,

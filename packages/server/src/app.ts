@@ -2,18 +2,12 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { installErrorHandler } from './api/error-handler.ts';
 import type { Hub } from './api/hub.ts';
+import { createHttpApp, createHub } from './api/http-app.ts';
 import type { Logger } from './core/logger.ts';
-import { createMetrics } from './core/metrics.ts';
 import { customerRoutes } from './customers/customers.routes.ts';
 import type { Database } from './db/database.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
@@ -27,7 +21,6 @@ import { deskBotRoutes } from './knowledge/desk-bot.routes.ts';
 import { registerChannelMentions } from './listening/channel-mentions.ts';
 import { sentimentTrainingRoutes } from './insights/sentiment/sentiment-training.routes.ts';
 import { listeningRoutes } from './listening/listening.routes.ts';
-import { createIngestPipeline } from './ingest/ingest.service.ts';
 import { ingestRoutes } from './ingest/ingest.routes.ts';
 import { webhookRoutes } from './channels/webhooks.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
@@ -35,7 +28,6 @@ import { deskAdminRoutes } from './inbox/desk-admin.routes.ts';
 import { createServiceDesk, type ServiceDesk, type ServiceDeskOptions } from './inbox/service-desk.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 import { webchatRoutes } from './webchat/webchat.routes.ts';
-import { createAuthenticator } from './workspaces/auth.service.ts';
 import { workspaceRoutes } from './workspaces/workspaces.routes.ts';
 
 export const VERSION = '0.1.0';
@@ -48,48 +40,9 @@ export async function buildApp(options: {
   ingestFlushMs?: number;
   desk?: ServiceDeskOptions;
 }): Promise<BuiltApp> {
-  const metrics = createMetrics();
-  const hub: Hub = {
-    db: options.db,
-    auth: createAuthenticator(options.db),
-    ingest: createIngestPipeline({
-      db: options.db,
-      flushMs: options.ingestFlushMs ?? 2,
-      logger: options.logger,
-      metrics,
-    }),
-    metrics,
-    logger: options.logger,
-  };
-  // pino's own types are stricter than Fastify's logger interface; the instance is the same.
-  const base = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
-  });
-  const app = base.withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  app.decorateRequest('principal', null);
-  installErrorHandler(app);
-
-  const countRequests = metrics.counter('pishkhan_http_requests_total', 'HTTP requests by route and status');
-  const observeLatency = metrics.histogram(
-    'pishkhan_http_request_seconds',
-    'HTTP request latency',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  );
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    countRequests(1, { route, status: String(reply.statusCode) });
-    observeLatency(reply.elapsedTime / 1000, { route });
-    if (reply.statusCode >= 500) request.log.error({ route, status: reply.statusCode }, 'request failed');
-    else
-      request.log.debug(
-        { method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime },
-        'request',
-      );
-  });
+  const hub = createHub(options);
+  const { metrics } = hub;
+  const { base, app } = createHttpApp(hub);
 
   await app.register(fastifySwagger, {
     openapi: {

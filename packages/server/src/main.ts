@@ -11,11 +11,17 @@ import { createLogger } from './core/logger.ts';
 import { openDatabase } from './db/open-database.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed-demo.ts';
 import { importFile } from './imports/import-cli.ts';
+import { startIngestWorkers, type IngestWorkers } from './ingest/ingest-workers.ts';
 import { acceptInboundMail, acceptsMailFor } from './inbox/mail-intake.ts';
 
 async function start(withDemo: boolean): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.PISHKHAN_INGEST_WORKERS > 0 && !config.DATABASE_URL) {
+    throw new Error(
+      'PISHKHAN_INGEST_WORKERS needs DATABASE_URL: the embedded PGlite database belongs to one process',
+    );
+  }
   const opened = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   logger.info(`database: ${opened.description}`);
   if (config.NATS_URL) {
@@ -56,10 +62,12 @@ async function start(withDemo: boolean): Promise<void> {
     : null;
   if (smtp) logger.info(`SMTP listener on port ${smtp.port}`);
   let stopping = false;
+  let ingestWorkers: IngestWorkers | null = null;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing queued events and closing the database`);
+    await ingestWorkers?.stop();
     await smtp?.close();
     await built.close();
     await opened.close();
@@ -69,6 +77,19 @@ async function start(withDemo: boolean): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   const address = await built.app.listen({ port: config.PORT, host: config.HOST });
   logger.info(`Pishkhan is up on ${address} — API docs at ${address}/api/docs`);
+  if (config.DATABASE_URL && config.PISHKHAN_INGEST_WORKERS > 0) {
+    ingestWorkers = await startIngestWorkers({
+      count: config.PISHKHAN_INGEST_WORKERS,
+      databaseUrl: config.DATABASE_URL,
+      port: config.PISHKHAN_INGEST_PORT,
+      host: config.HOST,
+      logLevel: config.LOG_LEVEL,
+      logger,
+    });
+    logger.info(
+      `Segment ingest also on ${ingestWorkers.address}, in ${config.PISHKHAN_INGEST_WORKERS} more processes`,
+    );
+  }
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -12,6 +12,12 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Group commit: how long the first event of a batch may wait for others (ms). */
   INGEST_FLUSH_MS: z.coerce.number().min(0).max(1000).default(2),
+  /**
+   * Extra processes serving only the Segment ingest API, on PISHKHAN_INGEST_PORT (PostgreSQL server
+   * only). 0: ingest is served by the hub's own process, on PORT, as always (it still is).
+   */
+  PISHKHAN_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  PISHKHAN_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Days finished jobs and processed webhook requests are kept before the desk deletes them. */
   PISHKHAN_JOB_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   /** OpenAI-compatible API base (…/v1) the answer bot may phrase answers with; unset = retrieval only. */

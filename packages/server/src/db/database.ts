@@ -8,6 +8,7 @@ import { UUID_PATTERN } from '../core/ids.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { copyTextChunks } from './copy-text.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -147,7 +148,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
           unscoped = true;
         }
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-        await pipeline(Readable.from(copyTextLines(rows)), stream);
+        await pipeline(Readable.from(copyTextChunks(rows)), stream);
       },
       async releaseExclusive() {
         if (!holdingIdentity || !mode.releasable) return;
@@ -228,34 +229,4 @@ async function insertInChunks(
     });
     await query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')}`, params);
   }
-}
-
-/** COPY text in chunks of about 64 KB: one CopyData message per row would be one socket write per row. */
-export function* copyTextLines(rows: unknown[][]): Generator<string> {
-  let chunk = '';
-  for (const row of rows) {
-    chunk += `${row.map(copyTextValue).join('\t')}\n`;
-    if (chunk.length >= 65_536) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPED = /[\\\t\n\r]/g;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-function copyTextValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text =
-    value instanceof Date
-      ? value.toISOString()
-      : Array.isArray(value)
-        ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}`
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value);
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => COPY_ESCAPES[c]!) : text;
 }

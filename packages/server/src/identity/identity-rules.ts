@@ -39,7 +39,8 @@ export function compileRules(rules: IdentityRules): CompiledRules {
     // Two different userIds never merge, whatever the configuration says.
     maxFor: (type) =>
       type === 'userId' ? 1 : (rules.maxPerType[type] ?? DEFAULT_MAX[type] ?? DEFAULT_MAX_OTHER),
-    isBlocked: (id) => blocked.has(`${id.type}\u0000${id.value}`),
+    // Most workspaces block nothing: then no key is built per identifier (it runs for each of them).
+    isBlocked: (id) => blocked.size > 0 && blocked.has(`${id.type}\u0000${id.value}`),
     traitPriority: (trait, source, sourcePriority) =>
       (source !== null ? rules.traitPriority[trait]?.[source] : undefined) ?? sourcePriority,
   };

@@ -59,37 +59,49 @@ async function loadProfiles(
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
 ): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
-  const unique = [...new Map(events.flatMap((e) => e.identifiers).map((i) => [keyOf(i), i])).values()];
-  // The workspace's rules come with the look-up, in one round trip: one row per identifier asked
-  // for (null customer when unknown). LATERAL … LIMIT 1 makes each a primary-key probe whatever
-  // the table's statistics say (a fast-growing table's stale statistics chose a full scan).
-  const rows = unique.length
-    ? await tx.query<{
-        identity_rules: unknown;
-        customer_id: string | null;
-        type: IdentifierType;
-        value: string;
-      }>(
-        `SELECT (SELECT identity_rules FROM workspaces WHERE id = $1) AS identity_rules, m.customer_id, q.type, q.value
-         FROM unnest($2::text[], $3::text[]) AS q(type, value)
-         LEFT JOIN LATERAL (
-           SELECT i.customer_id FROM identities i
-           WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
-         ) m ON true`,
-        [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
-      )
-    : await tx.query<{ identity_rules: unknown; customer_id: null; type: IdentifierType; value: string }>(
-        'SELECT identity_rules, NULL AS customer_id, NULL AS type, NULL AS value FROM workspaces WHERE id = $1',
-        [workspaceId],
-      );
-  const rules = compileRules(IdentityRules.parse(rows[0]?.identity_rules ?? {}));
-  const found = rows.filter((r): r is typeof r & { customer_id: string } => r.customer_id !== null);
+  const byKey = new Map<string, Identifier>();
+  for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
+  const unique = [...byKey.values()];
+  // The workspace's rules come with the look-up, in one round trip: the rules in one row (n is
+  // null), then one row per identifier found, numbered as asked (rows of the rules or of the
+  // identifier itself would be parsed again per row). LATERAL … LIMIT 1 makes each a primary-key
+  // probe whatever the table's statistics say (a fast-growing table's stale statistics chose a
+  // full scan).
+  const rows = await tx.query<{ n: number | null; customer_id: string | null; identity_rules: unknown }>(
+    `SELECT NULL::int AS n, NULL::uuid AS customer_id, identity_rules FROM workspaces WHERE id = $1
+     UNION ALL
+     SELECT q.n::int, m.customer_id, NULL FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
+     CROSS JOIN LATERAL (
+       SELECT i.customer_id FROM identities i
+       WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
+     ) m`,
+    [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
+  );
+  const rules = compileRules(IdentityRules.parse(rows.find((r) => r.n === null)?.identity_rules ?? {}));
+  const found: { customer_id: string; type: IdentifierType; value: string }[] = [];
+  for (const row of rows) {
+    if (row.n === null || row.customer_id === null) continue;
+    const identifier = unique[row.n - 1]!;
+    found.push({ customer_id: row.customer_id, type: identifier.type, value: identifier.value });
+  }
   const owner = new Map(found.map((r) => [keyOf(r), r.customer_id]));
   const changing = new Set<string>();
+  // A profile may change when an event of it has an unknown identifier or one of another profile
+  // (a loop without sets or arrays per event: this runs for every event of every batch).
   for (const event of events) {
-    const ids = event.identifiers.filter((i) => !rules.isBlocked(i));
-    const owners = new Set(ids.map((i) => owner.get(keyOf(i))));
-    if (owners.size > 1 || owners.has(undefined)) for (const o of owners) if (o) changing.add(o);
+    let first: string | undefined;
+    let changes = false;
+    for (const i of event.identifiers) {
+      if (rules.isBlocked(i)) continue;
+      const o = owner.get(keyOf(i));
+      if (o === undefined || (first !== undefined && o !== first)) changes = true;
+      first ??= o;
+    }
+    if (!changes) continue;
+    for (const i of event.identifiers) {
+      const o = rules.isBlocked(i) ? undefined : owner.get(keyOf(i));
+      if (o) changing.add(o);
+    }
   }
   const full = changing.size
     ? await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(

@@ -82,14 +82,12 @@ export function resolveIdentities(input: {
     return null;
   };
 
+  const current = (id: Identifier) => {
+    const found = owner.get(keyOf(id));
+    return found ? canonical(found) : undefined;
+  };
   for (const event of input.events) {
-    const identifiers = dedupe(event.identifiers.filter((id) => !input.rules.isBlocked(id))).sort(
-      (a, b) => identifierRank(a.type) - identifierRank(b.type),
-    );
-    const current = (id: Identifier) => {
-      const found = owner.get(keyOf(id));
-      return found ? canonical(found) : undefined;
-    };
+    const identifiers = usable(event.identifiers, input.rules);
     // A userId is authoritative: the event belongs to its profile, even on a shared device.
     const userId = identifiers.find((id) => id.type === 'userId');
     const via = userId ?? identifiers.find((id) => current(id) !== undefined);
@@ -141,12 +139,13 @@ export function resolveIdentities(input: {
   return out;
 }
 
-function dedupe(ids: Identifier[]): Identifier[] {
-  const seen = new Set<string>();
-  return ids.filter((id) => {
-    const key = keyOf(id);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** The event's identifiers that may identify someone, each once, the most specific first. */
+function usable(ids: Identifier[], rules: CompiledRules): Identifier[] {
+  const out: Identifier[] = [];
+  for (const id of ids) {
+    if (rules.isBlocked(id) || out.some((o) => o.type === id.type && o.value === id.value)) continue;
+    out.push(id);
+  }
+  // An event carries a handful of identifiers: comparing them pairwise is cheaper than a set.
+  return out.length > 1 ? out.sort((a, b) => identifierRank(a.type) - identifierRank(b.type)) : out;
 }

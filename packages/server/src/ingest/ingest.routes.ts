@@ -38,7 +38,8 @@ export const ingestRoutes: FastifyPluginAsync<{ hub: Hub }> = async (app, { hub 
         const source = await sourceFromRequest(hub.auth, request, writeKey);
         if (parsed.isErr()) return sendError(reply, parsed.error);
         const receivedAt = new Date();
-        const events = parsed.value.calls.map((call) => normalizeEvent(call, receivedAt, source));
+        const { calls, texts } = parsed.value;
+        const events = calls.map((call) => normalizeEvent(call, receivedAt, source, texts));
         const outcome = await hub.ingest.ingest({ workspaceId: source.workspaceId, events });
         return { success: true as const, accepted: outcome.accepted, duplicates: outcome.duplicates };
       },

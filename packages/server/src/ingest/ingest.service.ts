@@ -102,12 +102,15 @@ export function createIngestPipeline(deps: {
   async function begin(workspaceId: string, group: Pending[], attempt = 1): Promise<void> {
     const events = group.flatMap((p) => p.events);
     const messageIds = new Set(events.map((e) => e.messageId));
-    const keys = new Set(events.flatMap((e) => e.identifiers.map(keyOf)));
-    const mustSee = inFlight.filter(
-      (f) =>
-        f.workspaceId === workspaceId &&
-        ([...messageIds].some((id) => f.messageIds.has(id)) || [...keys].some((k) => f.created.has(k))),
-    );
+    // Keys of identifiers only when a group in flight created some (usually none has).
+    let keys: string[] | null = null;
+    const mustSee = inFlight.filter((f) => {
+      if (f.workspaceId !== workspaceId) return false;
+      for (const id of messageIds) if (f.messageIds.has(id)) return true;
+      if (f.created.size === 0) return false;
+      keys ??= events.flatMap((e) => e.identifiers.map(keyOf));
+      return keys.some((k) => f.created.has(k));
+    });
     await Promise.all(mustSee.map((f) => f.done));
     while (inFlight.length >= MAX_IN_FLIGHT) await Promise.race(inFlight.map((f) => f.done));
     let release = () => {};

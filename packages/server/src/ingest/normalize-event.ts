@@ -8,6 +8,7 @@ import {
   type IdentifierType,
 } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
+import { jsonText, type JsonTexts } from './json-texts.ts';
 import type { EventType, SegmentCall } from './segment.schema.ts';
 
 export type HubEvent = {
@@ -61,7 +62,13 @@ export function correctTimestamp(
   return new Date(receivedAt.getTime() - (sentAt.getTime() - original.getTime()));
 }
 
-export function normalizeEvent(call: SegmentCall, receivedAt: Date, source: EventSource): HubEvent {
+/** `texts`: JSON texts already made of the call's objects (while its request was parsed). */
+export function normalizeEvent(
+  call: SegmentCall,
+  receivedAt: Date,
+  source: EventSource,
+  texts?: JsonTexts,
+): HubEvent {
   const context = call.context ?? {};
   const properties = propertiesOf(call);
   const traits = { ...asRecord(context.traits), ...(call.type === 'identify' ? (call.traits ?? {}) : {}) };
@@ -88,9 +95,9 @@ export function normalizeEvent(call: SegmentCall, receivedAt: Date, source: Even
     context,
     integrations: call.integrations ?? null,
     json: {
-      properties: JSON.stringify(properties),
-      context: JSON.stringify(context),
-      integrations: call.integrations ? JSON.stringify(call.integrations) : null,
+      properties: jsonText(texts, properties),
+      context: jsonText(texts, context),
+      integrations: call.integrations ? jsonText(texts, call.integrations) : null,
     },
     identifiers: identifiersOf(call, traits, context),
     traits: call.type === 'identify' || Object.keys(traits).length > 0 ? traits : {},

@@ -5,12 +5,19 @@ import { gunzipSync } from 'node:zlib';
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import { validationError } from '../api/error-handler.ts';
-import { SegmentCall, type EventType } from './segment.schema.ts';
+import { jsonByteSize, type JsonTexts } from './json-texts.ts';
+import { parseSegmentCall } from './parse-segment-call.ts';
+import type { EventType, SegmentCall } from './segment.schema.ts';
 
 export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_BATCH_BYTES = 500 * 1024;
 
-export type IngestBody = { calls: SegmentCall[]; writeKey: unknown };
+export type IngestBody = {
+  calls: SegmentCall[];
+  writeKey: unknown;
+  /** JSON texts made while checking sizes, for normalizeEvent to reuse. */
+  texts: JsonTexts;
+};
 
 export function parseIngestBody(input: {
   raw: Buffer;
@@ -64,9 +71,9 @@ export function parseIngestBody(input: {
   }
   const record = body as Record<string, unknown>;
   if (input.endpoint !== 'batch') {
-    const parsed = SegmentCall.safeParse({ ...record, type: input.endpoint });
+    const parsed = parseSegmentCall({ ...record, type: input.endpoint });
     if (!parsed.success) return err(validationError(parsed.error.issues, '', 'PSK_INGEST_INVALID_EVENT'));
-    return ok({ calls: [parsed.data], writeKey: record.writeKey });
+    return ok({ calls: [parsed.data], writeKey: record.writeKey, texts: new Map() });
   }
   if (!Array.isArray(record.batch)) {
     return err(
@@ -81,15 +88,17 @@ export function parseIngestBody(input: {
     ...(isObject(record.context) ? { context: record.context } : {}),
     ...(isObject(record.integrations) ? { integrations: record.integrations } : {}),
   };
+  const hasShared = 'context' in shared || 'integrations' in shared;
   const calls: SegmentCall[] = [];
+  const texts: JsonTexts = new Map();
   const faults: { field: string; message: string }[] = [];
   record.batch.forEach((item, i) => {
-    const size = Buffer.byteLength(JSON.stringify(item ?? null));
+    const size = isObject(item) ? jsonByteSize(item, texts) : Buffer.byteLength(JSON.stringify(item ?? null));
     if (size > MAX_EVENT_BYTES) {
       faults.push({ field: `batch[${i}]`, message: `the event is ${size} bytes; the limit is 32 KB` });
       return;
     }
-    const parsed = SegmentCall.safeParse(isObject(item) ? { ...shared, ...item } : item);
+    const parsed = parseSegmentCall(isObject(item) && hasShared ? { ...shared, ...item } : item);
     if (parsed.success) calls.push(parsed.data);
     else
       faults.push(
@@ -110,7 +119,7 @@ export function parseIngestBody(input: {
       }),
     );
   }
-  return ok({ calls, writeKey: record.writeKey });
+  return ok({ calls, writeKey: record.writeKey, texts });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -49,13 +49,21 @@ export async function writeBatch(
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
-    touches: fresh.map((event, i) => ({
-      customerId: resolution.customerIds[i]!,
-      at: event.ts,
-      traits: event.traits,
-      priorityOf: (trait: string) => rules.traitPriority(trait, event.sourceName, event.traitPriority),
-      source: event.sourceName,
-    })),
+    // Only events that set traits touch a profile (most are tracks: no closure or object for them).
+    touches: fresh.flatMap((event, i) =>
+      Object.keys(event.traits).length === 0
+        ? []
+        : [
+            {
+              customerId: resolution.customerIds[i]!,
+              at: event.ts,
+              traits: event.traits,
+              priorityOf: (trait: string) =>
+                rules.traitPriority(trait, event.sourceName, event.traitPriority),
+              source: event.sourceName,
+            },
+          ],
+    ),
   });
   for (const [i, event] of fresh.entries()) {
     if (event.group)

@@ -6,15 +6,22 @@ import { createLogger } from '../core/logger.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { createScratchDatabase } from '../db/scratch-database.ts';
 
-export type TestHub = BuiltApp & { database: OpenedDatabase; stop(): Promise<void> };
+export type TestHub = BuiltApp & {
+  database: OpenedDatabase;
+  /** The server database's URL (with TEST_DATABASE_URL); absent on PGlite. */
+  databaseUrl?: string;
+  stop(): Promise<void>;
+};
 
 export async function startTestHub(): Promise<TestHub> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   let dropDatabase: (() => Promise<void>) | null = null;
   let database: OpenedDatabase;
+  let databaseUrl: string | undefined;
   if (serverUrl) {
     const scratch = await createScratchDatabase(serverUrl, 'pishkhan_test');
     database = await openDatabase({ databaseUrl: scratch.url });
+    databaseUrl = scratch.url;
     dropDatabase = scratch.drop;
   } else {
     database = await openDatabase({ inMemory: true });
@@ -27,6 +34,7 @@ export async function startTestHub(): Promise<TestHub> {
   return {
     ...built,
     database,
+    ...(databaseUrl ? { databaseUrl } : {}),
     async stop() {
       await built.close();
       await database.close();

@@ -1,0 +1,64 @@
+// What every HTTP process of the hub is built from: the hub's shared parts and a Fastify instance
+// with the Zod type provider, the one error handler and the request metrics. The full app
+// (app.ts) and the ingest-only app of extra ingest processes (ingest/ingest-app.ts) both start here.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from '../core/logger.ts';
+import { createMetrics } from '../core/metrics.ts';
+import type { Database } from '../db/database.ts';
+import { createIngestPipeline } from '../ingest/ingest.service.ts';
+import { createAuthenticator } from '../workspaces/auth.service.ts';
+import { installErrorHandler } from './error-handler.ts';
+import type { Hub } from './hub.ts';
+
+export function createHub(options: { db: Database; logger: Logger; ingestFlushMs?: number }): Hub {
+  const metrics = createMetrics();
+  return {
+    db: options.db,
+    auth: createAuthenticator(options.db),
+    ingest: createIngestPipeline({
+      db: options.db,
+      flushMs: options.ingestFlushMs ?? 2,
+      logger: options.logger,
+      metrics,
+    }),
+    metrics,
+    logger: options.logger,
+  };
+}
+
+export function createHttpApp(hub: Hub) {
+  // pino's own types are stricter than Fastify's logger interface; the instance is the same.
+  const base: FastifyInstance = Fastify({
+    loggerInstance: hub.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  });
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  installErrorHandler(app);
+
+  const countRequests = hub.metrics.counter(
+    'pishkhan_http_requests_total',
+    'HTTP requests by route and status',
+  );
+  const observeLatency = hub.metrics.histogram(
+    'pishkhan_http_request_seconds',
+    'HTTP request latency',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    countRequests(1, { route, status: String(reply.statusCode) });
+    observeLatency(reply.elapsedTime / 1000, { route });
+    if (reply.statusCode >= 500) request.log.error({ route, status: reply.statusCode }, 'request failed');
+    else
+      request.log.debug(
+        { method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      );
+  });
+  return { base, app };
+}

@@ -1,0 +1,86 @@
+// Extra ingest processes (PISHKHAN_INGEST_WORKERS) on one PostgreSQL database: real processes,
+// real HTTP, overlapping users and repeated messageIds sent to them at once; the result must be
+// what one process writing everything in turn gives.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import { createLogger } from '../core/logger.ts';
+import { startIngestWorkers, type IngestWorkers } from './ingest-workers.ts';
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('ingest worker processes', () => {
+  let hub: TestHub;
+  let workers: IngestWorkers;
+  let ws: Awaited<ReturnType<typeof newWorkspace>>;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    ws = await newWorkspace(hub);
+    workers = await startIngestWorkers({
+      count: 2,
+      databaseUrl: hub.databaseUrl!,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      logger: createLogger('silent'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await workers?.stop();
+    await hub?.stop();
+  });
+
+  const post = async (batch: Record<string, unknown>[]) => {
+    const response = await fetch(`${workers.address}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: basic(ws.writeKey), 'content-type': 'application/json' },
+      body: JSON.stringify({ batch }),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    return (await response.json()) as { accepted: number; duplicates: number };
+  };
+
+  it('stores every event once and makes one profile per person, whichever process took it', async () => {
+    const users = 40;
+    const batches = Array.from({ length: 24 }, (_, b) =>
+      Array.from({ length: 20 }, (_, i) => {
+        const user = (b * 7 + i) % users;
+        // Each message is sent twice, in different batches (likely to different processes).
+        const n = Math.floor(b / 2) * 20 + i;
+        return i % 4 === 0
+          ? {
+              type: 'identify',
+              messageId: `m-${n}`,
+              anonymousId: `anon-${user}-${n % 3}`,
+              userId: `user-${user}`,
+              traits: { email: `user${user}@example.ir`, phone: `0912${String(1_000_000 + user)}` },
+            }
+          : { type: 'track', messageId: `m-${n}`, userId: `user-${user}`, event: 'Viewed' };
+      }),
+    );
+    const replies = await Promise.all(batches.map(post));
+    const stored = (sql: string) =>
+      hub.database.db.asSystem((tx) => tx.query<{ n: number }>(sql, [ws.workspaceId]));
+    const distinctMessages = new Set(batches.flat().map((e) => e.messageId)).size;
+    expect(replies.reduce((sum, r) => sum + r.accepted, 0)).toBe(distinctMessages);
+    expect(await stored('SELECT count(*)::int AS n FROM events WHERE workspace_id = $1')).toEqual([
+      { n: distinctMessages },
+    ]);
+    // One live profile per user, holding that user's email and phone; no identity twice.
+    const [profiles] = await stored(
+      `SELECT count(DISTINCT customer_id)::int AS n FROM identities WHERE workspace_id = $1 AND type = 'userId'`,
+    );
+    expect(profiles!.n).toBe(new Set(batches.flat().map((e) => e.userId)).size);
+    expect(
+      await stored(
+        `SELECT count(*)::int AS n FROM identities i JOIN identities u
+           ON u.workspace_id = i.workspace_id AND u.customer_id = i.customer_id AND u.type = 'userId'
+         WHERE i.workspace_id = $1 AND i.type = 'email' AND i.value <> replace(u.value, 'user-', 'user') || '@example.ir'`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await stored(
+        `SELECT count(*)::int AS n FROM events e JOIN customers c ON c.workspace_id = e.workspace_id AND c.id = e.customer_id
+         WHERE e.workspace_id = $1 AND c.merged_into IS NOT NULL`,
+      ),
+    ).toEqual([{ n: 0 }]);
+  }, 60_000);
+});
