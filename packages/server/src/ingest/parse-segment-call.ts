@@ -1,8 +1,8 @@
 // Validates one Segment call. The common shape — a JSON object whose every field is of the type
 // the schema asks for — is checked by hand; anything else (a fault, or an input the hand check is
 // not sure about) goes through the Zod schema, which alone decides what is wrong and says so.
-// Why: Zod's generic walk (and its copy of every context and properties object) was a tenth of
-// the hub's CPU per ingested event. The hand check accepts only inputs the schema accepts and
+// Why: Zod's generic walk and its copy of every context and properties object cost about 6 % of
+// the hub's CPU per ingested event, and more in garbage collection. The hand check accepts only inputs the schema accepts and
 // returns what the schema would (a test compares the two on valid and invalid calls).
 import type { z } from 'zod';
 import { EVENT_TYPES, SegmentCall, type EventType } from './segment.schema.ts';
@@ -49,8 +49,8 @@ const nullable =
   (check: Check) =>
   (v: unknown): unknown =>
     v === null ? null : check(v);
-const id = (v: unknown) =>
-  typeof v === 'number' ? (Number.isFinite(v) ? String(v) : FAIL) : trimmed(1, 256)(v);
+const idText = trimmed(1, 256);
+const id = (v: unknown) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : FAIL) : idText(v));
 const dateLike = (v: unknown) =>
   (typeof v === 'string' || typeof v === 'number') && !Number.isNaN(new Date(v).getTime()) ? v : FAIL;
 // The schema copies a record without an own `__proto__` key; without one, the object itself is equal.
