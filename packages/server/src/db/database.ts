@@ -39,6 +39,8 @@ export type Tx = {
   awaitReleased(): Promise<void>;
 };
 
+export type TransactionOptions = { exclusive?: boolean; releasable?: boolean; lock?: string };
+
 export type Database = {
   kind: 'pglite' | 'postgres';
   /**
@@ -46,12 +48,10 @@ export type Database = {
    * workspace's advisory lock as it opens, so exclusive transactions of one workspace run one at
    * a time across processes (identity resolution needs that). A `releasable` one may hand the
    * lock on before it commits (`Tx.releaseExclusive`); the others wait for those to commit.
+   * `lock` names a transaction advisory lock taken as the transaction opens, in the same round
+   * trip (letters, digits, `:`, `-`, `_` and `.` only).
    */
-  inWorkspace<T>(
-    workspaceId: string,
-    fn: (tx: Tx) => Promise<T>,
-    options?: { exclusive?: boolean; releasable?: boolean },
-  ): Promise<T>;
+  inWorkspace<T>(workspaceId: string, fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   asSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * One statement on its own, as the hub's own role: it commits by itself, in one round trip
@@ -74,6 +74,8 @@ const LOCK_IDENTITY = 'SELECT pg_advisory_lock(hashtext($1::text))';
 const UNLOCK_IDENTITY = 'SELECT pg_advisory_unlock(hashtext($1::text))';
 const WAIT_FOR_WRITERS = "SELECT pg_advisory_xact_lock(hashtext($1::text || ':writing'))";
 const JOIN_WRITERS = "SELECT pg_advisory_xact_lock_shared(hashtext($1::text || ':writing'))";
+const LOCK_NAMED = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
+const LOCK_NAME = /^[\w:.-]{1,200}$/;
 const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
 
@@ -98,6 +100,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       db.transaction(async (tx) => {
         await tx.query(SCOPE_TO_WORKSPACE, [workspaceId]);
         if (options?.exclusive) await tx.query(LOCK_WORKSPACE, [workspaceId]);
+        if (options?.lock) await tx.query(LOCK_NAMED, [lockName(options.lock)]);
         return fn(wrap(tx));
       }),
     asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
@@ -115,7 +118,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   const run = async <T>(
     workspaceId: string | null,
     fn: (tx: Tx) => Promise<T>,
-    mode: { exclusive?: boolean; releasable?: boolean } = {},
+    mode: TransactionOptions = {},
   ): Promise<T> => {
     const client = await pool.connect();
     // The workspace id is a UUID from our own tables, checked here, so statements can carry it
@@ -166,6 +169,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     if (workspaceId && mode.exclusive && !mode.releasable) {
       opening.push(inline(LOCK_IDENTITY), inline(WAIT_FOR_WRITERS));
     }
+    if (mode.lock) opening.push(LOCK_NAMED.replace('$1', `'${lockName(mode.lock)}'`));
     holdingIdentity = Boolean(workspaceId && mode.exclusive);
     const unlock = () => (holdingIdentity ? `; ${inline(UNLOCK_IDENTITY)}` : '');
     try {
@@ -194,6 +198,12 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     },
     close: () => pool.end(),
   };
+}
+
+/** A lock name is inlined into the opening statements, so only plain names are taken. */
+function lockName(name: string): string {
+  if (!LOCK_NAME.test(name)) throw new Error(`not a lock name: ${name}`);
+  return name;
 }
 
 const preparedNames = new Map<string, string>();

@@ -6,6 +6,7 @@ import { uuidv7 } from '../core/ids.ts';
 import type { Database } from '../db/database.ts';
 import {
   DeskSettings,
+  forgetDeskSettings,
   readDeskSettings,
   updateDeskSettings,
   type DeskSettingsPatch,
@@ -259,7 +260,9 @@ export async function patchSettings(
   db: Database,
   input: { workspaceId: string; patch: DeskSettingsPatch },
 ): Promise<DeskSettings> {
-  return db.inWorkspace(input.workspaceId, (tx) => updateDeskSettings(tx, input));
+  const settings = await db.inWorkspace(input.workspaceId, (tx) => updateDeskSettings(tx, input));
+  forgetDeskSettings(input.workspaceId);
+  return settings;
 }
 
 export { DeskSettings };

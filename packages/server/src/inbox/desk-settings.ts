@@ -1,6 +1,7 @@
 // A workspace's service-desk settings, with Iranian defaults: the week runs Saturday to
 // Wednesday with Thursday a half day and Friday off, in Tehran time.
 import { z } from 'zod';
+import { keptBriefly } from '../core/kept-briefly.ts';
 import type { Tx } from '../db/database.ts';
 
 export const WEEKDAYS = ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'] as const;
@@ -78,27 +79,26 @@ export async function readDeskSettings(tx: Tx, input: { workspaceId: string }): 
   const [row] = await tx.query<{ settings: unknown }>(
     `SELECT settings FROM desk_settings WHERE workspace_id = $1`,
     [input.workspaceId],
+    { prepare: true },
   );
-  return parseDeskSettings(row?.settings);
+  const settings = parseDeskSettings(row?.settings);
+  recentSettings.set(input.workspaceId, settings);
+  return settings;
+}
+
+// Every inbound message reads them (core/kept-briefly.ts).
+const recentSettings = keptBriefly<DeskSettings>(5_000);
+
+/** The settings for placing and routing a message: recently read, else read now. */
+export async function currentDeskSettings(tx: Tx, input: { workspaceId: string }): Promise<DeskSettings> {
+  return recentSettings.get(input.workspaceId) ?? readDeskSettings(tx, input);
 }
 
 /**
- * Takes the customer's placement lock (messages of one customer are placed one at a time) and
- * reads the settings in the same round trip. The settings are read with the statement's
- * snapshot, before the lock is granted: nothing the lock guards is read here.
+ * The transaction lock under which a customer's messages are placed one at a time, so two
+ * cannot open two conversations (`Database.inWorkspace`'s `lock`, taken as the transaction opens).
  */
-export async function lockCustomerAndReadSettings(
-  tx: Tx,
-  input: { workspaceId: string; customerId: string },
-): Promise<DeskSettings> {
-  const [row] = await tx.query<{ settings: unknown }>(
-    `SELECT pg_advisory_xact_lock(hashtext('conversation:' || $2::text)) AS locked,
-       (SELECT settings FROM desk_settings WHERE workspace_id = $1) AS settings`,
-    [input.workspaceId, input.customerId],
-    { prepare: true },
-  );
-  return parseDeskSettings(row?.settings);
-}
+export const placementLock = (customerId: string) => `conversation:${customerId}`;
 
 function parseDeskSettings(stored: unknown): DeskSettings {
   const parsed = DeskSettings.safeParse(stored ?? {});
@@ -117,4 +117,9 @@ export async function updateDeskSettings(
     [input.workspaceId, JSON.stringify(next)],
   );
   return next;
+}
+
+/** Called once a change of the settings has committed. */
+export function forgetDeskSettings(workspaceId: string): void {
+  recentSettings.forget(workspaceId);
 }

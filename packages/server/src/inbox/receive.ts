@@ -11,7 +11,7 @@ import { isOpenAt } from './business-hours.ts';
 import { queueOutbound } from './deliver.ts';
 import { messageSentiment } from '../insights/sentiment/workspace-model.service.ts';
 import { conversationHeld, noEffects, publishEffects, type DeskContext } from './desk-context.ts';
-import { lockCustomerAndReadSettings } from './desk-settings.ts';
+import { currentDeskSettings, placementLock } from './desk-settings.ts';
 import type { Inbox } from './inboxes.service.ts';
 import { createConversation, findPlacement } from './placement.ts';
 import { storeCustomerMessage } from './store-message.ts';
@@ -90,124 +90,131 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
   const effects = noEffects();
   const now = desk.now();
   let surveyAnswer: Awaited<ReturnType<typeof answerSurvey>> = null;
-  const outcome = await desk.db.inWorkspace(workspaceId, async (tx): Promise<ReceiveOutcome> => {
-    // The event was a repeat (a crash between the two writes): the profile is found by identifier.
-    const customerId =
-      recorded.value.results[0]?.customerId ?? (await customerOfSender(tx, { workspaceId, identity }));
-    if (!customerId) return { kind: 'rejected', reason: 'the sender could not be resolved to a customer' };
-    // Messages of one customer are placed one at a time, so two cannot open two conversations.
-    const settings = await lockCustomerAndReadSettings(tx, { workspaceId, customerId });
-    const placement = await findPlacement(tx, {
-      workspaceId,
-      customerId,
-      inboxId: inbox.id,
-      threadKey: item.threadKey,
-      providerMessageId: item.providerMessageId,
-      settings,
-      now,
-    });
-    if (placement.stored)
-      return {
-        kind: 'message',
-        duplicate: true,
-        messageId: placement.stored.id,
-        conversationId: placement.stored.conversationId,
-      };
-    surveyAnswer = await answerSurvey(tx, { workspaceId, customerId, text: item.text, now });
-    let conversation = surveyAnswer
-      ? { id: surveyAnswer.conversationId, resolved_at: null, status: 'resolved' }
-      : placement.conversation;
-    let created: Awaited<ReturnType<typeof createConversation>> | null = null;
-    if (!conversation) {
-      created = await createConversation(tx, {
+  // Messages of one customer are placed one at a time, so two cannot open two conversations: the
+  // lock is taken as the transaction opens, with the customer the event resolved to.
+  const resolved = recorded.value.results[0]?.customerId ?? null;
+  const outcome = await desk.db.inWorkspace(
+    workspaceId,
+    async (tx): Promise<ReceiveOutcome> => {
+      // The event was a repeat (a crash between the two writes): the profile is found by identifier.
+      const customerId = resolved ?? (await customerOfSender(tx, { workspaceId, identity }));
+      if (!customerId) return { kind: 'rejected', reason: 'the sender could not be resolved to a customer' };
+      if (!resolved)
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1::text))`, [placementLock(customerId)]);
+      const settings = await currentDeskSettings(tx, { workspaceId });
+      const placement = await findPlacement(tx, {
         workspaceId,
-        customerId,
-        inbox,
-        item,
-        identity,
-        subject,
-        // The answer bot may take a new conversation first: routing then assigns no one yet.
-        settings: (await conversationHeld(desk, tx, {
-          workspaceId,
-          inboxId: inbox.id,
-          channel: inbox.channel,
-          publicPost: item.publicPost !== undefined,
-        }))
-          ? { ...settings, autoAssign: false }
-          : settings,
-        now,
-      });
-      conversation = created.row;
-    }
-    const messageId = uuidv7();
-    // The message, the conversation touched and the feed rows: one statement (store-message.ts).
-    const stored = await storeCustomerMessage(
-      tx,
-      { workspaceId, messageId, conversationId: conversation.id, customerId, inbox, item, subject },
-      created
-        ? { type: 'created', conversation: created.row, feed: created.feed }
-        : surveyAnswer
-          ? { type: 'read' }
-          : { type: 'touch', identity, now, settings },
-      (audience) =>
-        feedItem({
-          workspaceId,
-          userId: audience,
-          type: 'message.created',
-          payload: {
-            conversationId: conversation.id,
-            messageId,
-            customerId,
-            direction: 'inbound',
-            senderType: 'customer',
-            channel: inbox.channel,
-            body: item.text,
-            sentAt: item.sentAt.toISOString(),
-          },
-        }),
-    );
-    effects.feed.push(...stored.feed);
-    if (!stored.stored)
-      return { kind: 'message', duplicate: true, messageId: null, conversationId: conversation.id };
-    // The files' bytes (mail attachments) are kept beside the message, downloadable by position.
-    await storeAttachmentFiles(tx, { workspaceId, messageId, attachments: item.attachments });
-    const audience = stored.conversation?.assignee_id ?? null;
-    if (created && settings.outOfHoursReply && !isOpenAt(settings, now))
-      await queueOutbound(
-        tx,
-        {
-          workspaceId,
-          conversationId: conversation.id,
-          senderType: 'system',
-          senderId: null,
-          body: settings.outOfHoursReply,
-        },
-        effects,
-      );
-    if (!surveyAnswer)
-      effects.inbound.push({
-        workspaceId,
-        conversationId: conversation.id,
-        messageId,
         customerId,
         inboxId: inbox.id,
-        channel: inbox.channel,
-        text: item.text,
-        assigneeId: audience,
-        conversationCreated: created !== null,
-        from: item.from,
-        sentAt: item.sentAt,
-        ...(item.publicPost ? { publicPost: item.publicPost } : {}),
+        threadKey: item.threadKey,
+        providerMessageId: item.providerMessageId,
+        settings,
+        now,
       });
-    return {
-      kind: 'message',
-      duplicate: false,
-      messageId,
-      conversationId: conversation.id,
-      customerId,
-      conversationCreated: created !== null,
-    };
-  });
+      if (placement.stored)
+        return {
+          kind: 'message',
+          duplicate: true,
+          messageId: placement.stored.id,
+          conversationId: placement.stored.conversationId,
+        };
+      surveyAnswer = await answerSurvey(tx, { workspaceId, customerId, text: item.text, now });
+      let conversation = surveyAnswer
+        ? { id: surveyAnswer.conversationId, resolved_at: null, status: 'resolved' }
+        : placement.conversation;
+      let created: Awaited<ReturnType<typeof createConversation>> | null = null;
+      if (!conversation) {
+        created = await createConversation(tx, {
+          workspaceId,
+          customerId,
+          inbox,
+          item,
+          identity,
+          subject,
+          // The answer bot may take a new conversation first: routing then assigns no one yet.
+          settings: (await conversationHeld(desk, tx, {
+            workspaceId,
+            inboxId: inbox.id,
+            channel: inbox.channel,
+            publicPost: item.publicPost !== undefined,
+          }))
+            ? { ...settings, autoAssign: false }
+            : settings,
+          now,
+        });
+        conversation = created.row;
+      }
+      const messageId = uuidv7();
+      // The message, the conversation touched and the feed rows: one statement (store-message.ts).
+      const stored = await storeCustomerMessage(
+        tx,
+        { workspaceId, messageId, conversationId: conversation.id, customerId, inbox, item, subject },
+        created
+          ? { type: 'created', conversation: created.row, feed: created.feed }
+          : surveyAnswer
+            ? { type: 'read' }
+            : { type: 'touch', identity, now, settings },
+        (audience) =>
+          feedItem({
+            workspaceId,
+            userId: audience,
+            type: 'message.created',
+            payload: {
+              conversationId: conversation.id,
+              messageId,
+              customerId,
+              direction: 'inbound',
+              senderType: 'customer',
+              channel: inbox.channel,
+              body: item.text,
+              sentAt: item.sentAt.toISOString(),
+            },
+          }),
+      );
+      effects.feed.push(...stored.feed);
+      if (!stored.stored)
+        return { kind: 'message', duplicate: true, messageId: null, conversationId: conversation.id };
+      // The files' bytes (mail attachments) are kept beside the message, downloadable by position.
+      await storeAttachmentFiles(tx, { workspaceId, messageId, attachments: item.attachments });
+      const audience = stored.conversation?.assignee_id ?? null;
+      if (created && settings.outOfHoursReply && !isOpenAt(settings, now))
+        await queueOutbound(
+          tx,
+          {
+            workspaceId,
+            conversationId: conversation.id,
+            senderType: 'system',
+            senderId: null,
+            body: settings.outOfHoursReply,
+          },
+          effects,
+        );
+      if (!surveyAnswer)
+        effects.inbound.push({
+          workspaceId,
+          conversationId: conversation.id,
+          messageId,
+          customerId,
+          inboxId: inbox.id,
+          channel: inbox.channel,
+          text: item.text,
+          assigneeId: audience,
+          conversationCreated: created !== null,
+          from: item.from,
+          sentAt: item.sentAt,
+          ...(item.publicPost ? { publicPost: item.publicPost } : {}),
+        });
+      return {
+        kind: 'message',
+        duplicate: false,
+        messageId,
+        conversationId: conversation.id,
+        customerId,
+        conversationCreated: created !== null,
+      };
+    },
+    resolved ? { lock: placementLock(resolved) } : {},
+  );
   await publishEffects(desk, effects);
   if (surveyAnswer)
     await recordSurveyAnswer(desk, { workspaceId, channel: inbox.channel, identity, answer: surveyAnswer });

@@ -4,6 +4,7 @@
 // off for X and the API channel (public-first network; integrations decide for themselves).
 import { z } from 'zod';
 import type { ChannelKind } from '../channels/channel-adapter.ts';
+import { keptBriefly } from '../core/kept-briefly.ts';
 import type { Tx } from '../db/database.ts';
 
 export const BOT_CHANNEL_DEFAULTS = {
@@ -45,23 +46,17 @@ export async function readBotSettings(tx: Tx, input: { workspaceId: string }): P
   );
   const parsed = BotSettings.safeParse(row?.settings ?? {});
   const settings = parsed.success ? parsed.data : BotSettings.parse({});
-  recentSettings.set(input.workspaceId, { settings, until: Date.now() + RECENT_MS });
+  recentSettings.set(input.workspaceId, settings);
   return settings;
 }
 
 // The desk asks the bot about every inbound message and every new conversation, and most
-// inboxes have no bot: what was read is kept a few seconds, so at 200 messages a second the
-// answer costs no transaction. A change made here is seen at once (forgetBotSettings); one made
-// by another hub process within RECENT_MS. Workspace ids are unique across databases.
-const RECENT_MS = 5_000;
-const recentSettings = new Map<string, { settings: BotSettings; until: number }>();
+// inboxes have no bot (core/kept-briefly.ts).
+const recentSettings = keptBriefly<BotSettings>(5_000);
 
 /** The settings read within the last few seconds, if any. */
 export function recentBotSettings(workspaceId: string): BotSettings | null {
-  const hit = recentSettings.get(workspaceId);
-  if (hit && hit.until > Date.now()) return hit.settings;
-  recentSettings.delete(workspaceId);
-  return null;
+  return recentSettings.get(workspaceId);
 }
 
 /** The settings for deciding whether the bot acts: recently read, else read now. */
@@ -71,7 +66,7 @@ export async function currentBotSettings(tx: Tx, input: { workspaceId: string })
 
 /** Called once a change of the settings has committed. */
 export function forgetBotSettings(workspaceId: string): void {
-  recentSettings.delete(workspaceId);
+  recentSettings.forget(workspaceId);
 }
 
 export async function writeBotSettings(
