@@ -8,7 +8,7 @@ import http from 'node:http';
 import WebSocket from 'ws';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-let sockets = [];
+const sockets = [];
 const sentAt = new Map();
 const fanout = [];
 const baselineSent = new Map();

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { uuidv7 } from '../packages/server/src/core/ids.ts';
 import { createApiToken } from '../packages/server/src/workspaces/workspaces.service.ts';
-import { sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
+import { ALWAYS_OPEN, sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
 import { buildApp } from '../packages/server/src/app.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { arg, fmt, freshDatabase, percentile } from './bench-support.ts';
@@ -62,13 +62,10 @@ async function main(): Promise<void> {
     token: string;
     workspaceId: string;
   };
-  const week = Object.fromEntries(
-    ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-  );
   await fetch(`${base}/api/desk/settings`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
-    body: JSON.stringify({ week, officialHolidays: false }),
+    body: JSON.stringify({ week: ALWAYS_OPEN, officialHolidays: false }),
   });
   const inbox = (await post(
     '/api/inboxes',

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
-import { postSigned, startDeskHub, startPeer, testAdapter, waitFor } from './testing/desk-test-hub.ts';
+import {
+  ALWAYS_OPEN,
+  postSigned,
+  startDeskHub,
+  startPeer,
+  testAdapter,
+  waitFor,
+} from './testing/desk-test-hub.ts';
 
 const SECRET = 'assign-secret-1234';
-const ALWAYS_OPEN = Object.fromEntries(
-  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-);
 
 describe('automatic assignment', () => {
   let hub: TestHub;

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
-import { postSigned, startDeskHub, startPeer, testAdapter, waitFor } from './testing/desk-test-hub.ts';
+import {
+  ALWAYS_OPEN,
+  postSigned,
+  startDeskHub,
+  startPeer,
+  testAdapter,
+  waitFor,
+} from './testing/desk-test-hub.ts';
 
 type Json = Record<string, unknown>;
 const SECRET = 'placement-secret-1234';
-const ALWAYS_OPEN = Object.fromEntries(
-  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-);
 const HOUR = 3_600_000;
 
 // Where a customer's message goes, now that finding the conversation, touching it, storing the

@@ -7,14 +7,18 @@ import { uuidv7 } from '../core/ids.ts';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import { readDeskSettings } from './desk-settings.ts';
 import { METRIC_GROUPS, serviceMetrics, toMetricsRow, type ServiceMetricsRow } from './service-metrics.ts';
-import { postSigned, startDeskHub, startPeer, testAdapter, waitFor } from './testing/desk-test-hub.ts';
+import {
+  ALWAYS_OPEN,
+  postSigned,
+  startDeskHub,
+  startPeer,
+  testAdapter,
+  waitFor,
+} from './testing/desk-test-hub.ts';
 import { metricsFromRawTables } from './testing/service-metrics-oracle.ts';
 
 type Json = Record<string, unknown>;
 const SECRET = 'metrics-secret-1234';
-const ALWAYS_OPEN = Object.fromEntries(
-  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-);
 
 describe('service metrics from conversation facts', () => {
   let hub: TestHub;

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TELEGRAM_SECRET_HEADER } from '../channels/telegram/telegram.adapter.ts';
-import { startDeskHub, startPeer, waitFor, type RecordedRequest } from '../inbox/testing/desk-test-hub.ts';
+import {
+  ALWAYS_OPEN,
+  type RecordedRequest,
+  startDeskHub,
+  startPeer,
+  waitFor,
+} from '../inbox/testing/desk-test-hub.ts';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import { readHelpCenter } from './fixtures/help-center.ts';
 
@@ -16,9 +22,6 @@ type Message = {
 
 const SECRET_TOKEN = 'tg_desk_bot_secret-1';
 const ARTICLE_URL = 'https://help.shop.example/{language}/articles/{id}-{slug}';
-const ALWAYS_OPEN = Object.fromEntries(
-  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-);
 
 let hub: TestHub;
 let ws: Awaited<ReturnType<typeof newWorkspace>>;

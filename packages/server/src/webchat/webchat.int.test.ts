@@ -3,13 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDeskHub, waitFor } from '../inbox/testing/desk-test-hub.ts';
+import { ALWAYS_OPEN, startDeskHub, waitFor } from '../inbox/testing/desk-test-hub.ts';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 
 type Json = Record<string, unknown>;
-const ALWAYS_OPEN = Object.fromEntries(
-  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
-);
 
 describe('web chat widget in a real browser', () => {
   let hub: TestHub;

@@ -124,6 +124,11 @@ export type TestPayload = {
   calls?: { id: string; from: Identifier[]; state: 'ringing' | 'answered' | 'hangup'; extension?: string }[];
 };
 
+/** Desk hours open around the clock, every day: tests and benches that must not depend on the time of day. */
+export const ALWAYS_OPEN = Object.fromEntries(
+  ['sat', 'sun', 'mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['00:00', '24:00']]]),
+);
+
 export const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
 
 /**
