@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.ts';
-import { createMetrics } from '../core/metrics.ts';
+import { createMetrics, LATENCY_BUCKETS } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { createIngestPipeline } from '../ingest/ingest.service.ts';
 import { createAuthenticator } from '../workspaces/auth.service.ts';
@@ -47,7 +47,7 @@ export function createHttpApp(hub: Hub) {
   const observeLatency = hub.metrics.histogram(
     'pishkhan_http_request_seconds',
     'HTTP request latency',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    LATENCY_BUCKETS,
   );
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

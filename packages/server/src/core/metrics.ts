@@ -6,6 +6,9 @@ const labelText = (labels: Labels) => {
   return parts.length ? `{${parts.join(',')}}` : '';
 };
 
+/** Seconds: the buckets of the hub's latency histograms (HTTP requests, ingest flushes). */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 export function createMetrics() {
   const counters = new Map<string, { help: string; values: Map<string, number> }>();
   const histograms = new Map<

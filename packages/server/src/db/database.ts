@@ -69,12 +69,12 @@ const COPY_THRESHOLD = 200;
 // Two locks per workspace. The identity lock orders exclusive transactions; a session lock, so a
 // releasable transaction can let go of it before committing. The writing lock is held shared
 // by released transactions until they commit, and exclusively by whoever must see their rows.
-const LOCK_WORKSPACE = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
+/** A transaction advisory lock by name: a workspace's, or one named by the caller (`lock`). */
+export const LOCK_FOR_TRANSACTION = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
 const LOCK_IDENTITY = 'SELECT pg_advisory_lock(hashtext($1::text))';
 const UNLOCK_IDENTITY = 'SELECT pg_advisory_unlock(hashtext($1::text))';
 const WAIT_FOR_WRITERS = "SELECT pg_advisory_xact_lock(hashtext($1::text || ':writing'))";
 const JOIN_WRITERS = "SELECT pg_advisory_xact_lock_shared(hashtext($1::text || ':writing'))";
-const LOCK_NAMED = 'SELECT pg_advisory_xact_lock(hashtext($1::text))';
 const LOCK_NAME = /^[\w:.-]{1,200}$/;
 const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
@@ -99,8 +99,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     inWorkspace: (workspaceId, fn, options) =>
       db.transaction(async (tx) => {
         await tx.query(SCOPE_TO_WORKSPACE, [workspaceId]);
-        if (options?.exclusive) await tx.query(LOCK_WORKSPACE, [workspaceId]);
-        if (options?.lock) await tx.query(LOCK_NAMED, [lockName(options.lock)]);
+        if (options?.exclusive) await tx.query(LOCK_FOR_TRANSACTION, [workspaceId]);
+        if (options?.lock) await tx.query(LOCK_FOR_TRANSACTION, [lockName(options.lock)]);
         return fn(wrap(tx));
       }),
     asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
@@ -169,7 +169,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     if (workspaceId && mode.exclusive && !mode.releasable) {
       opening.push(inline(LOCK_IDENTITY), inline(WAIT_FOR_WRITERS));
     }
-    if (mode.lock) opening.push(LOCK_NAMED.replace('$1', `'${lockName(mode.lock)}'`));
+    if (mode.lock) opening.push(LOCK_FOR_TRANSACTION.replace('$1', `'${lockName(mode.lock)}'`));
     holdingIdentity = Boolean(workspaceId && mode.exclusive);
     const unlock = () => (holdingIdentity ? `; ${inline(UNLOCK_IDENTITY)}` : '');
     try {

@@ -4,6 +4,7 @@
 // a replayed provider message id is stored once, and the agents' consoles are told.
 import type { Inbound } from '../channels/channel-adapter.ts';
 import { uuidv7 } from '../core/ids.ts';
+import { LOCK_FOR_TRANSACTION } from '../db/database.ts';
 import { recordInteraction } from '../ingest/ingest.service.ts';
 import { appendFeed, feedItem } from '../realtime/feed.ts';
 import { storeAttachmentFiles } from './attachments.ts';
@@ -99,8 +100,7 @@ async function receiveMessage(desk: DeskContext, inbox: Inbox, item: MessageItem
       // The event was a repeat (a crash between the two writes): the profile is found by identifier.
       const customerId = resolved ?? (await customerOfSender(tx, { workspaceId, identity }));
       if (!customerId) return { kind: 'rejected', reason: 'the sender could not be resolved to a customer' };
-      if (!resolved)
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1::text))`, [placementLock(customerId)]);
+      if (!resolved) await tx.query(LOCK_FOR_TRANSACTION, [placementLock(customerId)]);
       const settings = await currentDeskSettings(tx, { workspaceId });
       const placement = await findPlacement(tx, {
         workspaceId,

@@ -4,7 +4,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Metrics } from '../core/metrics.ts';
+import { LATENCY_BUCKETS, type Metrics } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { normalizeEvent, type EventSource, type HubEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
@@ -63,7 +63,7 @@ export function createIngestPipeline(deps: {
   const observeFlush = deps.metrics.histogram(
     'pishkhan_ingest_flush_seconds',
     'Time to commit one group of events',
-    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    LATENCY_BUCKETS,
   );
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
