@@ -1,5 +1,6 @@
 // Shared by the benchmarks: a fresh database (server or PGlite), a hub on a real socket, figures.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
@@ -55,4 +56,24 @@ export function progress(label: string, done: number, total: number): void {
   process.stderr.write(
     `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round((done / total) * 100)}%${done >= total ? '\n' : ''}`,
   );
+}
+
+/**
+ * `--cpuprofile=<file>`: a V8 CPU profile of this process between `start` and `stop` (a phase
+ * of the bench, set-up left out), for Chrome DevTools or any .cpuprofile reader.
+ */
+export async function cpuProfileOfPhase(): Promise<{ stop(): Promise<void> }> {
+  const file = arg('cpuprofile', '');
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }

@@ -6,13 +6,12 @@
 //   npx tsx bench/fanout.bench.ts [--db=pglite|postgres] [--agents=500] [--rate=200] [--seconds=10] [--customers=1000]
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { uuidv7 } from '../packages/server/src/core/ids.ts';
 import { createApiToken } from '../packages/server/src/workspaces/workspaces.service.ts';
 import { ALWAYS_OPEN, sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
 import { buildApp } from '../packages/server/src/app.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
-import { arg, fmt, freshDatabase, percentile } from './bench-support.ts';
+import { arg, cpuProfileOfPhase, fmt, freshDatabase, percentile } from './bench-support.ts';
 import { cpuNow, profileDatabase } from './db-profiler.ts';
 
 const DB = arg('db', 'pglite') as 'pglite' | 'postgres';
@@ -132,13 +131,7 @@ async function main(): Promise<void> {
 
   profile?.reset();
   // --cpuprofile=<file>: a V8 CPU profile of the measured phase only (set-up left out).
-  const cpuProfile = arg('cpuprofile', '');
-  const inspector = cpuProfile ? new Session() : null;
-  if (inspector) {
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.start');
-  }
+  const cpuProfile = await cpuProfileOfPhase();
   const dbName = db.url ? new URL(db.url).pathname.slice(1) : undefined;
   const cpuBefore = cpuNow(dbName);
   const started = performance.now();
@@ -151,11 +144,7 @@ async function main(): Promise<void> {
   const { fanout, acks, refused } = measured;
   const sendSeconds = measured.seconds;
 
-  if (inspector) {
-    const { profile: taken } = await inspector.post('Profiler.stop');
-    writeFileSync(cpuProfile, JSON.stringify(taken));
-    inspector.disconnect();
-  }
+  await cpuProfile.stop();
   const lines = [
     `fan-out, ${DB}, ${AGENTS} agent sockets, ${RATE} inbound msg/s offered for ${SECONDS} s (${fmt(total / sendSeconds)} msg/s achieved), ${CUSTOMERS} customers`,
     `delivered to the assigned agent: ${fanout.length} / ${total}`,

@@ -14,7 +14,16 @@ import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
-import { arg, fmt, freshDatabase, percentile, progress, startHub, type BenchDb } from './bench-support.ts';
+import {
+  arg,
+  cpuProfileOfPhase,
+  fmt,
+  freshDatabase,
+  percentile,
+  progress,
+  startHub,
+  type BenchDb,
+} from './bench-support.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(arg('events', '200000'));
@@ -242,10 +251,13 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       ratePerSecond: null,
     });
     const newRate = EVENTS / firstSeen.seconds;
+    // --cpuprofile=<file>: a V8 CPU profile of the hub during this phase.
+    const cpuProfile = await cpuProfileOfPhase();
     const throughput = await load(url, writeKey, bodiesOf(makeEvents(EVENTS, 30_000_000), BATCH), {
       concurrency: CONCURRENCY,
       ratePerSecond: null,
     });
+    await cpuProfile.stop();
     const hubRate = EVENTS / throughput.seconds;
 
     // Start the latency phase from a settled database: the saturating phases above leave a
