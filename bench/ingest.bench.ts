@@ -47,55 +47,6 @@ type LoadResult = {
 
 const USERS = Number(arg('users', String(Math.floor(EVENTS / 10))));
 
-/** Events of USERS users; `offset` makes new messageIds, so the same users can send again. */
-function makeEvents(count: number, offset: number, users = USERS): object[] {
-  return Array.from({ length: count }, (_, n) => {
-    const i = n + offset;
-    const user = i % users;
-    const base = {
-      messageId: `bench-${offset}-${i}`,
-      userId: `user-${user}`,
-      anonymousId: `anon-${user}`,
-      timestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
-      context: { ip: '10.0.0.1', library: { name: 'bench', version: '1' }, locale: 'fa-IR' },
-    };
-    if (i % 10 === 0)
-      return {
-        ...base,
-        type: 'identify',
-        traits: {
-          email: `user${user}@example.ir`,
-          phone: `0912${String(1_000_000 + (user % 9_000_000)).padStart(7, '0')}`,
-          name: 'کاربر آزمایشی',
-          city: 'تهران',
-          plan: 'gold',
-        },
-      };
-    return {
-      ...base,
-      type: 'track',
-      event: 'Product Viewed',
-      properties: {
-        product_id: `p-${i % 500}`,
-        name: 'گوشی هوشمند نوین',
-        category: 'موبایل',
-        price: 185000000,
-        currency: 'IRR',
-        position: i % 20,
-        url: 'https://shop.example.ir/products/p-1',
-        referrer: 'https://www.google.com/',
-      },
-    };
-  });
-}
-
-function bodiesOf(events: object[], size: number): string[] {
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += size)
-    bodies.push(JSON.stringify({ batch: events.slice(i, i + size), sentAt: new Date().toISOString() }));
-  return bodies;
-}
-
 /** CPU seconds the hub has used: this process, and its ingest workers (read from Linux's /proc). */
 function hubCpuSeconds(workers: IngestWorkers | null): number {
   const own = process.cpuUsage();
@@ -131,18 +82,18 @@ function serverCpuSeconds(): number | null {
 function load(
   target: { url: string; workers: IngestWorkers | null },
   writeKey: string,
-  bodies: string[],
+  events: { count: number; offset: number; users: number; batch: number },
   options: { concurrency: number; ratePerSecond: number | null },
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./load-worker.mjs', import.meta.url), { serialization: 'advanced' });
+    const child = fork(new URL('./load-worker.mjs', import.meta.url));
     let hubCpuAtStart = hubCpuSeconds(target.workers);
     let serverCpuAtStart = serverCpuSeconds();
     child.send(
       {
         url: target.url,
         auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-        bodies,
+        events,
         ...options,
       },
       () => {
@@ -239,24 +190,39 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     const url = { url: `${workers?.address ?? base}/v1/batch`, workers };
 
     progress(`${kind}: warm-up`, 0, 1);
-    await load(url, writeKey, bodiesOf(makeEvents(5_000, 10_000_000, 500), BATCH), {
-      concurrency: CONCURRENCY,
-      ratePerSecond: null,
-    });
+    await load(
+      url,
+      writeKey,
+      { count: 5_000, offset: 10_000_000, users: 500, batch: BATCH },
+      {
+        concurrency: CONCURRENCY,
+        ratePerSecond: null,
+      },
+    );
     progress(`${kind}: warm-up`, 1, 1);
     // First every user is new (profiles and identities are created), then the same users send
     // again (the steady state of a running hub: events of known customers).
-    const firstSeen = await load(url, writeKey, bodiesOf(makeEvents(EVENTS, 0), BATCH), {
-      concurrency: CONCURRENCY,
-      ratePerSecond: null,
-    });
+    const firstSeen = await load(
+      url,
+      writeKey,
+      { count: EVENTS, offset: 0, users: USERS, batch: BATCH },
+      {
+        concurrency: CONCURRENCY,
+        ratePerSecond: null,
+      },
+    );
     const newRate = EVENTS / firstSeen.seconds;
     // --cpuprofile=<file>: a V8 CPU profile of the hub during this phase.
     const cpuProfile = await cpuProfileOfPhase();
-    const throughput = await load(url, writeKey, bodiesOf(makeEvents(EVENTS, 30_000_000), BATCH), {
-      concurrency: CONCURRENCY,
-      ratePerSecond: null,
-    });
+    const throughput = await load(
+      url,
+      writeKey,
+      { count: EVENTS, offset: 30_000_000, users: USERS, batch: BATCH },
+      {
+        concurrency: CONCURRENCY,
+        ratePerSecond: null,
+      },
+    );
     await cpuProfile.stop();
     const hubRate = EVENTS / throughput.seconds;
 
@@ -266,10 +232,20 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     await new Promise((r) => setTimeout(r, 2000));
     const halfRate = hubRate / 2;
     const latencyEvents = Math.min(200_000, Math.round(halfRate * LATENCY_SECONDS));
-    const paced = await load(url, writeKey, bodiesOf(makeEvents(latencyEvents, 20_000_000), LATENCY_BATCH), {
-      concurrency: 1,
-      ratePerSecond: halfRate / LATENCY_BATCH,
-    });
+    const paced = await load(
+      url,
+      writeKey,
+      {
+        count: latencyEvents,
+        offset: 20_000_000,
+        users: USERS,
+        batch: LATENCY_BATCH,
+      },
+      {
+        concurrency: 1,
+        ratePerSecond: halfRate / LATENCY_BATCH,
+      },
+    );
     // The raw COPY runs last: its WAL and checkpoints must not slow the hub's latency phase.
     const medianOfThree = async (indexed: boolean) => {
       const rates = [];

@@ -1,14 +1,16 @@
 // The load generator, in its own process so the client shares neither the hub's event loop nor
-// its CPU figures (the bench reports the hub process's CPU per event). Sends pre-built batch
-// bodies over keep-alive HTTP with a fixed concurrency, or at a fixed rate.
+// its CPU figures (the bench reports the hub process's CPU per event): it builds the events and
+// their batch bodies itself (in the hub's process their garbage was collected on the hub's time)
+// and sends them over keep-alive HTTP with a fixed concurrency, or at a fixed rate.
 // node:http with bodies encoded before the clock starts, not fetch: on a 2-core machine the
 // client's CPU is taken from the hub and the database (fetch's streams cost ~3 times as much).
 import http from 'node:http';
+import { bodiesOf, makeEvents } from './segment-events.mjs';
 
 const job = await new Promise((resolve) => process.once('message', resolve));
 const target = new URL(job.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: job.ratePerSecond ? Infinity : job.concurrency });
-const bodies = job.bodies.map((body) => Buffer.from(body));
+const bodies = bodiesOf(makeEvents(job.events), job.events.batch);
 
 function post(body) {
   const started = performance.now();
