@@ -86,7 +86,7 @@ export async function buildApp(options: {
     },
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(metrics.render()),
+    reply.type('text/plain; version=0.0.4').send(await metrics.render()),
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
