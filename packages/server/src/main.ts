@@ -86,6 +86,7 @@ async function start(withDemo: boolean): Promise<void> {
       host: config.HOST,
       logLevel: config.LOG_LEVEL,
       logger,
+      metrics: built.hub.metrics,
     });
     logger.info(
       `Segment ingest also on ${ingestWorkers.address}, in ${config.PISHKHAN_INGEST_WORKERS} more processes`,
