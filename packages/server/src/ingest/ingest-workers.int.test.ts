@@ -1,7 +1,7 @@
 // Extra ingest processes (PISHKHAN_INGEST_WORKERS) on one PostgreSQL database: real processes,
 // real HTTP, overlapping users and repeated messageIds sent to them at once; the result must be
 // what one process writing everything in turn gives.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basic, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 import { createLogger } from '../core/logger.ts';
 import { startIngestWorkers, type IngestWorkers } from './ingest-workers.ts';
@@ -119,7 +119,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('ingest worker processes', () =>
     expect(after.batchRequests - before.batchRequests).toBe(7);
     expect(after.flushes).toBeGreaterThan(before.flushes);
 
-    // Ended processes' figures stay in the sums: a counter the hub reports never goes down.
+    // Ended processes' figures stay in the sums, killed or stopped: a counter never goes down.
+    const [killed] = workers.pids();
+    process.kill(killed!, 'SIGKILL');
+    await vi.waitFor(() => expect(workers.pids()).not.toContain(killed), { timeout: 10_000 });
+    expect(await scrapeHub()).toEqual(after);
     await workers.stop();
     expect(await scrapeHub()).toEqual(after);
   }, 60_000);
