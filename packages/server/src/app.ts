@@ -10,6 +10,7 @@ import { createHttpApp, createHub } from './api/http-app.ts';
 import type { Logger } from './core/logger.ts';
 import { customerRoutes } from './customers/customers.routes.ts';
 import type { Database } from './db/database.ts';
+import { startStatisticsSweep, type StatisticsSweep } from './db/table-statistics.ts';
 import { identityRoutes } from './identity/identity.routes.ts';
 import { importRoutes } from './imports/imports.routes.ts';
 import { insightsRoutes } from './insights/insights.routes.ts';
@@ -39,6 +40,8 @@ export async function buildApp(options: {
   logger: Logger;
   ingestFlushMs?: number;
   desk?: ServiceDeskOptions;
+  /** How often the embedded database's tables are checked for stale statistics (ms; 0: never). */
+  analyzeCheckMs?: number;
 }): Promise<BuiltApp> {
   const hub = createHub(options);
   const { metrics } = hub;
@@ -83,7 +86,7 @@ export async function buildApp(options: {
     },
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(metrics.render()),
+    reply.type('text/plain; version=0.0.4').send(await metrics.render()),
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -111,12 +114,22 @@ export async function buildApp(options: {
   await app.register(webchatRoutes, { hub, desk });
   await app.ready();
   desk.jobs.start();
+  // A server's autovacuum keeps its statistics; PGlite has none (db/table-statistics.ts).
+  const statistics: StatisticsSweep | null =
+    options.db.kind === 'pglite'
+      ? startStatisticsSweep({
+          db: options.db,
+          logger: options.logger,
+          ...(options.analyzeCheckMs !== undefined ? { everyMs: options.analyzeCheckMs } : {}),
+        })
+      : null;
 
   return {
     app: base,
     hub,
     desk,
     async close() {
+      await statistics?.stop();
       await app.close();
       await desk.close();
       await hub.ingest.close();

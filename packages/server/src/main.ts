@@ -34,6 +34,7 @@ async function start(withDemo: boolean): Promise<void> {
     logger,
     ingestFlushMs: config.INGEST_FLUSH_MS,
     desk: { retention: { days: config.PISHKHAN_JOB_RETENTION_DAYS } },
+    analyzeCheckMs: config.PISHKHAN_ANALYZE_CHECK_SECONDS * 1000,
   });
   if (withDemo) {
     const demo = await seedDemo({
@@ -85,6 +86,7 @@ async function start(withDemo: boolean): Promise<void> {
       host: config.HOST,
       logLevel: config.LOG_LEVEL,
       logger,
+      metrics: built.hub.metrics,
     });
     logger.info(
       `Segment ingest also on ${ingestWorkers.address}, in ${config.PISHKHAN_INGEST_WORKERS} more processes`,

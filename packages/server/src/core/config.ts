@@ -20,6 +20,11 @@ const ConfigSchema = z.object({
   PISHKHAN_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Days finished jobs and processed webhook requests are kept before the desk deletes them. */
   PISHKHAN_JOB_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
+  /**
+   * How often the embedded database's tables are checked, and the stale ones ANALYZEd (PGlite runs
+   * no autovacuum); 0 turns it off. Ignored with DATABASE_URL (the server's autovacuum does it).
+   */
+  PISHKHAN_ANALYZE_CHECK_SECONDS: z.coerce.number().min(0).max(86_400).default(60),
   /** OpenAI-compatible API base (…/v1) the answer bot may phrase answers with; unset = retrieval only. */
   PISHKHAN_LLM_URL: z.string().url().optional(),
   PISHKHAN_LLM_MODEL: z.string().default('gpt-4o-mini'),

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp, createHub } from '../api/http-app.ts';
 import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { ingestRoutes } from './ingest.routes.ts';
 
@@ -13,13 +14,14 @@ export async function buildIngestApp(options: {
   db: Database;
   logger: Logger;
   ingestFlushMs?: number;
-}): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+}): Promise<{ app: FastifyInstance; metrics: Metrics; close(): Promise<void> }> {
   const hub = createHub(options);
   const { base, app } = createHttpApp(hub);
   await app.register(ingestRoutes, { hub });
   await app.ready();
   return {
     app: base,
+    metrics: hub.metrics,
     async close() {
       await app.close();
       await hub.ingest.close();

@@ -5,17 +5,21 @@ import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildIngestApp } from './ingest-app.ts';
+import { answerMetricsAsks } from './ingest-worker-metrics.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const opened = await openDatabase({ databaseUrl: config.DATABASE_URL });
 const built = await buildIngestApp({ db: opened.db, logger, ingestFlushMs: config.INGEST_FLUSH_MS });
+const metrics = answerMetricsAsks(built.metrics);
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
   // Queued events are written and answered before the process ends.
   await built.close();
+  // What the last events added is counted in the hub's /metrics, though nobody asked since.
+  await metrics.report();
   await opened.close();
   process.exit(0);
 };

@@ -1,7 +1,7 @@
 // Extra ingest processes (PISHKHAN_INGEST_WORKERS) on one PostgreSQL database: real processes,
 // real HTTP, overlapping users and repeated messageIds sent to them at once; the result must be
 // what one process writing everything in turn gives.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basic, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 import { createLogger } from '../core/logger.ts';
 import { startIngestWorkers, type IngestWorkers } from './ingest-workers.ts';
@@ -21,6 +21,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('ingest worker processes', () =>
       host: '127.0.0.1',
       logLevel: 'silent',
       logger: createLogger('silent'),
+      metrics: hub.hub.metrics,
     });
   }, 60_000);
   afterAll(async () => {
@@ -82,5 +83,48 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('ingest worker processes', () =>
          WHERE e.workspace_id = $1 AND c.merged_into IS NOT NULL`,
       ),
     ).toEqual([{ n: 0 }]);
+  }, 60_000);
+
+  /** The hub's /metrics: the sum of every series whose line starts with `series`. */
+  const scrapeHub = async () => {
+    const text = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const sum = (series: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(series))
+        .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return {
+      ingested: sum('pishkhan_events_ingested_total{'),
+      duplicates: sum('pishkhan_events_duplicate_total'),
+      batchRequests: sum('pishkhan_http_requests_total{route="/v1/batch",status="200"}'),
+      flushes: sum('pishkhan_ingest_flush_seconds_count'),
+    };
+  };
+
+  it("counts in the hub's /metrics the events the ingest processes took, also after they ended", async () => {
+    const before = await scrapeHub();
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 25 }, (_, i) => ({
+        type: 'track',
+        messageId: `counted-${b}-${i}`,
+        userId: `user-${i}`,
+        event: 'Counted',
+      })),
+    );
+    await Promise.all(batches.map(post));
+    await post(batches[0]!); // every event a repeat
+    const after = await scrapeHub();
+    expect(after.ingested - before.ingested).toBe(150);
+    expect(after.duplicates - before.duplicates).toBe(25);
+    expect(after.batchRequests - before.batchRequests).toBe(7);
+    expect(after.flushes).toBeGreaterThan(before.flushes);
+
+    // Ended processes' figures stay in the sums, killed or stopped: a counter never goes down.
+    const [killed] = workers.pids();
+    process.kill(killed!, 'SIGKILL');
+    await vi.waitFor(() => expect(workers.pids()).not.toContain(killed), { timeout: 10_000 });
+    expect(await scrapeHub()).toEqual(after);
+    await workers.stop();
+    expect(await scrapeHub()).toEqual(after);
   }, 60_000);
 });

@@ -5,6 +5,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { createWorkerMetrics } from './ingest-worker-metrics.ts';
 
 export type IngestWorkers = {
   /** The shared port's address, as the first worker reported it. */
@@ -21,6 +23,8 @@ export async function startIngestWorkers(options: {
   host: string;
   logLevel: string;
   logger: Logger;
+  /** The hub's registry: its /metrics then adds up the workers' figures (ingest-worker-metrics.ts). */
+  metrics?: Metrics;
 }): Promise<IngestWorkers> {
   // The worker is TypeScript: `npm start` runs under tsx, whose loader the fork inherits; under
   // another runner (tests) it is added.
@@ -35,12 +39,15 @@ export async function startIngestWorkers(options: {
     LOG_LEVEL: options.logLevel,
   };
   const workers = new Set<Worker>();
+  const workerMetrics = createWorkerMetrics({ answerWithinMs: 1000 });
+  options.metrics?.includeOtherProcesses(() => workerMetrics.collect(workers));
   let started = false;
   let stopping = false;
   const fork = () =>
     new Promise<string>((resolve, reject) => {
       const worker = cluster.fork(env);
       workers.add(worker);
+      workerMetrics.watch(worker);
       worker.once('listening', (address) =>
         resolve(`http://${address.address ?? options.host}:${address.port}`),
       );

@@ -1,0 +1,90 @@
+// Planner statistics for the embedded database. PGlite runs no autovacuum, so without this its
+// tables never get statistics and the planner guesses their sizes (a table scan where an index
+// would do, as tables grow). A server keeps its own statistics (autovacuum), so the hub starts
+// this sweep only on PGlite.
+//
+// Every check is one catalog query; a table is analysed only when autovacuum's analyse rule would
+// pick it, or when its file grew by more than a tenth since its last ANALYZE (PGlite loses the
+// change counters on restart; the file size and pg_class survive it). ANALYZE reads a sample of at
+// most 30,000 rows whatever the table's size, one table at a time, so requests wait little.
+import type { Logger } from '../core/logger.ts';
+import type { Database } from './database.ts';
+
+/** How often the embedded database's tables are checked (autovacuum's own naptime). */
+export const DEFAULT_ANALYZE_CHECK_MS = 60_000;
+
+// autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × rows, with PostgreSQL's defaults.
+const TABLES_DUE_FOR_ANALYZE = `
+  SELECT name FROM (
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.reltuples, c.relpages,
+      pg_relation_size(c.oid) / current_setting('block_size')::int AS pages,
+      coalesce(pg_stat_get_mod_since_analyze(c.oid), 0) AS changed
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r') t
+  WHERE changed > 50 + 0.1 * greatest(reltuples, 0) OR pages > relpages * 1.1
+  ORDER BY name`;
+
+/** ANALYZEs the hub's tables whose statistics are missing or stale; their names. */
+export async function refreshTableStatistics(
+  db: Database,
+  options: { stopping?: () => boolean } = {},
+): Promise<string[]> {
+  // Counters are sent to the shared statistics up to a second late; on PGlite (one backend) this
+  // makes the check below see every change committed so far.
+  await db.run('SELECT pg_stat_force_next_flush()');
+  const due = await db.run<{ name: string }>(TABLES_DUE_FOR_ANALYZE);
+  const analysed: string[] = [];
+  for (const { name } of due) {
+    if (options.stopping?.()) break;
+    await db.run(`ANALYZE ${name}`);
+    analysed.push(name);
+    // Lets waiting requests go between tables (PGlite runs one statement at a time).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return analysed;
+}
+
+export type StatisticsSweep = {
+  /** One check now (the timer runs one every `everyMs`): the tables it analysed. */
+  sweep(): Promise<string[]>;
+  /** Ends the timer; a check under way stops before its next table. */
+  stop(): Promise<void>;
+};
+
+/** Checks at once (an existing data folder may have grown without statistics), then every `everyMs`. */
+export function startStatisticsSweep(deps: {
+  db: Database;
+  logger: Logger;
+  /** 0 turns the timer off (and the first check at start with it). */
+  everyMs?: number;
+}): StatisticsSweep {
+  const every = deps.everyMs ?? DEFAULT_ANALYZE_CHECK_MS;
+  let stopping = false;
+  let running: Promise<string[]> | null = null;
+  const sweep = () => {
+    running ??= (async () => {
+      const started = performance.now();
+      const tables = await refreshTableStatistics(deps.db, { stopping: () => stopping });
+      const ms = Math.round(performance.now() - started);
+      if (tables.length > 0) deps.logger.info({ tables, ms }, 'table statistics refreshed (ANALYZE)');
+      else deps.logger.debug({ ms }, 'table statistics checked: none stale');
+      return tables;
+    })().finally(() => (running = null));
+    return running;
+  };
+  const sweepLogged = () => {
+    if (running || stopping) return;
+    sweep().catch((error: unknown) => deps.logger.error({ err: error }, 'table statistics check failed'));
+  };
+  const timer = every > 0 ? setInterval(sweepLogged, every) : null;
+  timer?.unref();
+  if (timer) sweepLogged();
+  return {
+    sweep,
+    async stop() {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
