@@ -47,13 +47,13 @@ describe('table statistics', () => {
     const db = hub.database.db;
     await sendEvents(hub, writeKey, 300);
 
-    expect(await refreshTableStatistics(db)).toContain('public.events');
+    expect((await refreshTableStatistics(db)).analysed).toContain('public.events');
     const statistics = await eventsStatistics(db);
     expect(statistics.rows).toBe(300);
     expect(statistics.columnsWithStatistics).toBeGreaterThan(0);
 
     await sendEvents(hub, writeKey, 3000, 300);
-    expect(await refreshTableStatistics(db)).toContain('public.events');
+    expect((await refreshTableStatistics(db)).analysed).toContain('public.events');
     expect((await eventsStatistics(db)).rows).toBe(3300);
   });
 
@@ -61,13 +61,43 @@ describe('table statistics', () => {
     const db = hub.database.db;
     await refreshTableStatistics(db);
     await newWorkspace(hub);
-    const again = await refreshTableStatistics(db);
+    const again = (await refreshTableStatistics(db)).analysed;
     expect(again).not.toContain('public.workspaces');
     expect(again).not.toContain('public.macros');
   });
 });
 
 describe.skipIf(process.env.TEST_DATABASE_URL)('statistics of the embedded database', () => {
+  it('vacuums a table once many of its rows are dead, and leaves it alone while few are', async () => {
+    const database = await openDatabase({ inMemory: true });
+    const built = await buildApp({ db: database.db, logger: createLogger('silent'), analyzeCheckMs: 0 });
+    const hub: TestHub = { ...built, database, stop: async () => undefined };
+    const deadRows = async () => {
+      await database.db.run('SELECT pg_stat_force_next_flush()');
+      const [row] = await database.db.run<{ dead: number }>(
+        `SELECT pg_stat_get_dead_tuples('public.events'::regclass)::int AS dead`,
+      );
+      return row!.dead;
+    };
+    try {
+      const { writeKey } = await newWorkspace(hub);
+      await sendEvents(hub, writeKey, 1000);
+      await refreshTableStatistics(database.db);
+      // Fewer dead rows than autovacuum's rule (50 + 20 % of 1,000): analysed at most, not vacuumed.
+      await database.db.run(`DELETE FROM events WHERE message_id IN ('m-0', 'm-1', 'm-2')`);
+      expect((await refreshTableStatistics(database.db)).vacuumed).not.toContain('public.events');
+      expect(await deadRows()).toBe(3);
+      // As retention would: most rows deleted.
+      await database.db.run(`DELETE FROM events WHERE message_id NOT LIKE 'm-9%'`);
+      expect(await deadRows()).toBeGreaterThan(250);
+      expect((await refreshTableStatistics(database.db)).vacuumed).toContain('public.events');
+      expect(await deadRows()).toBe(0);
+    } finally {
+      await built.close();
+      await database.close();
+    }
+  });
+
   it('are gathered by the hub by itself soon after events arrive', async () => {
     const database = await openDatabase({ inMemory: true });
     const built = await buildApp({ db: database.db, logger: createLogger('silent'), analyzeCheckMs: 100 });

@@ -1,52 +1,64 @@
-// Planner statistics for the embedded database. PGlite runs no autovacuum, so without this its
-// tables never get statistics and the planner guesses their sizes (a table scan where an index
-// would do, as tables grow). A server keeps its own statistics (autovacuum), so the hub starts
-// this sweep only on PGlite.
+// Planner statistics and dead-row upkeep for the embedded database. PGlite runs no autovacuum, so
+// without this its tables never get statistics — the planner guesses their sizes (a table scan
+// where an index would do, as tables grow) — and the rows that updates and retention deletes leave
+// behind are never reclaimed, so busy tables (jobs, conversations) only grow. A server keeps both
+// by its own autovacuum, so the hub starts this sweep only on PGlite.
 //
 // Every check is one catalog query; a table is analysed only when autovacuum's analyse rule would
 // pick it, or when its file grew by more than a tenth since its last ANALYZE (PGlite loses the
-// change counters on restart; the file size and pg_class survive it). ANALYZE reads a sample of at
-// most 30,000 rows whatever the table's size, one table at a time, so requests wait little.
+// change counters on restart; the file size and pg_class survive it), and vacuumed (with its
+// ANALYZE) when autovacuum's vacuum rule would pick it. ANALYZE reads a sample of at most 30,000
+// rows whatever the table's size; VACUUM skips the pages it has already found all-visible. One
+// table at a time, so requests wait little.
 import type { Logger } from '../core/logger.ts';
 import type { Database } from './database.ts';
 
 /** How often the embedded database's tables are checked (autovacuum's own naptime). */
 export const DEFAULT_ANALYZE_CHECK_MS = 60_000;
 
-// autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × rows, with PostgreSQL's defaults.
-const TABLES_DUE_FOR_ANALYZE = `
-  SELECT name FROM (
+// autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × rows, and the same for vacuum
+// (threshold 50, scale 0.2), with PostgreSQL's defaults.
+const TABLES_DUE = `
+  SELECT name, dead > 50 + 0.2 * greatest(reltuples, 0) AS vacuum FROM (
     SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.reltuples, c.relpages,
       pg_relation_size(c.oid) / current_setting('block_size')::int AS pages,
-      coalesce(pg_stat_get_mod_since_analyze(c.oid), 0) AS changed
+      coalesce(pg_stat_get_mod_since_analyze(c.oid), 0) AS changed,
+      coalesce(pg_stat_get_dead_tuples(c.oid), 0) AS dead
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind = 'r') t
   WHERE changed > 50 + 0.1 * greatest(reltuples, 0) OR pages > relpages * 1.1
+    OR dead > 50 + 0.2 * greatest(reltuples, 0)
   ORDER BY name`;
 
-/** ANALYZEs the hub's tables whose statistics are missing or stale; their names. */
+export type TableUpkeep = { analysed: string[]; vacuumed: string[] };
+
+/**
+ * ANALYZEs the hub's tables whose statistics are missing or stale, and VACUUMs (with ANALYZE) those
+ * with many dead rows; the names of the tables analysed (vacuumed ones included) and vacuumed.
+ */
 export async function refreshTableStatistics(
   db: Database,
   options: { stopping?: () => boolean } = {},
-): Promise<string[]> {
+): Promise<TableUpkeep> {
   // Counters are sent to the shared statistics up to a second late; on PGlite (one backend) this
   // makes the check below see every change committed so far.
   await db.run('SELECT pg_stat_force_next_flush()');
-  const due = await db.run<{ name: string }>(TABLES_DUE_FOR_ANALYZE);
-  const analysed: string[] = [];
-  for (const { name } of due) {
+  const due = await db.run<{ name: string; vacuum: boolean }>(TABLES_DUE);
+  const done: TableUpkeep = { analysed: [], vacuumed: [] };
+  for (const { name, vacuum } of due) {
     if (options.stopping?.()) break;
-    await db.run(`ANALYZE ${name}`);
-    analysed.push(name);
+    await db.run(vacuum ? `VACUUM (ANALYZE) ${name}` : `ANALYZE ${name}`);
+    done.analysed.push(name);
+    if (vacuum) done.vacuumed.push(name);
     // Lets waiting requests go between tables (PGlite runs one statement at a time).
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return analysed;
+  return done;
 }
 
 export type StatisticsSweep = {
-  /** One check now (the timer runs one every `everyMs`): the tables it analysed. */
-  sweep(): Promise<string[]>;
+  /** One check now (the timer runs one every `everyMs`): the tables it analysed and vacuumed. */
+  sweep(): Promise<TableUpkeep>;
   /** Ends the timer; a check under way stops before its next table. */
   stop(): Promise<void>;
 };
@@ -60,15 +72,16 @@ export function startStatisticsSweep(deps: {
 }): StatisticsSweep {
   const every = deps.everyMs ?? DEFAULT_ANALYZE_CHECK_MS;
   let stopping = false;
-  let running: Promise<string[]> | null = null;
+  let running: Promise<TableUpkeep> | null = null;
   const sweep = () => {
     running ??= (async () => {
       const started = performance.now();
-      const tables = await refreshTableStatistics(deps.db, { stopping: () => stopping });
+      const done = await refreshTableStatistics(deps.db, { stopping: () => stopping });
       const ms = Math.round(performance.now() - started);
-      if (tables.length > 0) deps.logger.info({ tables, ms }, 'table statistics refreshed (ANALYZE)');
+      if (done.analysed.length > 0)
+        deps.logger.info({ ...done, ms }, 'table statistics refreshed (ANALYZE, VACUUM where rows died)');
       else deps.logger.debug({ ms }, 'table statistics checked: none stale');
-      return tables;
+      return done;
     })().finally(() => (running = null));
     return running;
   };
