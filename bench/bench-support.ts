@@ -59,7 +59,7 @@ export function progress(label: string, done: number, total: number): void {
 }
 
 /**
- * `--cpuprofile=<file>`: a V8 CPU profile of this process between `start` and `stop` (a phase
+ * `--cpuprofile=<file>`: a V8 CPU profile of this process from this call to `stop()` (one phase
  * of the bench, set-up left out), for Chrome DevTools or any .cpuprofile reader.
  */
 export async function cpuProfileOfPhase(): Promise<{ stop(): Promise<void> }> {
