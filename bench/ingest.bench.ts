@@ -6,6 +6,7 @@
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -292,6 +293,15 @@ for (const kind of kinds) {
   console.log(
     `  ratio hub (steady state) / raw with indexes      ${fmt(r.hubRate / r.indexedCopyRate, 2).padStart(9)}`,
   );
+  if (r.serverCpu !== null) {
+    // What this machine's cores could carry at the CPU each event costs here, however the work
+    // were spread over them: the ceiling of the ratio before any change of the hub's code.
+    const cores = availableParallelism();
+    const ceiling = cores / ((r.hubCpu + r.serverCpu + r.loadCpu) / 1e6);
+    console.log(
+      `  CPU ceiling: ${cores} cores at ${fmt(r.hubCpu + r.serverCpu + r.loadCpu, 1)} µs per event carry at most ${fmt(ceiling)} events/s, ratio ${fmt(ceiling / r.copyRate, 2)}; used ${fmt((r.hubRate * (r.hubCpu + r.serverCpu + r.loadCpu)) / 1e6, 2)} cores`,
+    );
+  }
   console.log(
     `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(r.pacedSeconds, 1)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
   );
