@@ -19,15 +19,14 @@ export const DEFAULT_ANALYZE_CHECK_MS = 60_000;
 // autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × rows, and the same for vacuum
 // (threshold 50, scale 0.2), with PostgreSQL's defaults.
 const TABLES_DUE = `
-  SELECT name, dead > 50 + 0.2 * greatest(reltuples, 0) AS vacuum FROM (
-    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.reltuples, c.relpages,
-      pg_relation_size(c.oid) / current_setting('block_size')::int AS pages,
-      coalesce(pg_stat_get_mod_since_analyze(c.oid), 0) AS changed,
-      coalesce(pg_stat_get_dead_tuples(c.oid), 0) AS dead
+  SELECT name, vacuum FROM (
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name,
+      coalesce(pg_stat_get_mod_since_analyze(c.oid), 0) > 50 + 0.1 * greatest(c.reltuples, 0)
+        OR pg_relation_size(c.oid) / current_setting('block_size')::int > c.relpages * 1.1 AS stale,
+      coalesce(pg_stat_get_dead_tuples(c.oid), 0) > 50 + 0.2 * greatest(c.reltuples, 0) AS vacuum
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind = 'r') t
-  WHERE changed > 50 + 0.1 * greatest(reltuples, 0) OR pages > relpages * 1.1
-    OR dead > 50 + 0.2 * greatest(reltuples, 0)
+  WHERE stale OR vacuum
   ORDER BY name`;
 
 export type TableUpkeep = { analysed: string[]; vacuumed: string[] };
