@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
+import { get, inviteMember, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import {
   ALWAYS_OPEN,
+  openApiDesk,
   postSigned,
   startDeskHub,
   startPeer,
@@ -27,19 +28,9 @@ describe('automatic assignment', () => {
   };
 
   async function addAgent(name: string, settings: { capacity?: number; languages?: string[] }) {
-    const { invitation } = (await call('POST', '/api/invitations', {
-      email: `${name}@example.com`,
-      role: 'agent',
-    })) as { invitation: string };
-    const session = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/signup',
-        payload: { email: `${name}@example.com`, password: 'a-long-Passw0rd!', name, invitation },
-      })
-    ).json() as { userId: string };
-    agents[name] = session.userId;
-    await call('PUT', `/api/agents/${session.userId}/settings`, settings);
+    const { userId } = await inviteMember(hub, ws.token, { name, role: 'agent' });
+    agents[name] = userId;
+    await call('PUT', `/api/agents/${userId}/settings`, settings);
   }
 
   /** A new customer writes; returns who their new conversation went to. */
@@ -66,14 +57,7 @@ describe('automatic assignment', () => {
     hub.desk.registerAdapter(testAdapter('api'));
     ws = await newWorkspace(hub);
     peer = await startPeer();
-    inboxId = (
-      await call('POST', '/api/inboxes', {
-        channel: 'api',
-        name: 'Desk',
-        config: { secret: SECRET, peerUrl: peer.url },
-      })
-    ).id as string;
-    await call('PATCH', '/api/desk/settings', { week: ALWAYS_OPEN, officialHolidays: false });
+    inboxId = await openApiDesk(hub, ws.token, { secret: SECRET, peerUrl: peer.url });
   });
   afterAll(async () => {
     await hub.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, newWorkspace, send, type TestHub } from '../test-support/test-hub.ts';
+import { get, inviteMember, newWorkspace, send, type TestHub } from '../test-support/test-hub.ts';
 import {
-  ALWAYS_OPEN,
+  openApiDesk,
   postSigned,
   startDeskHub,
   startPeer,
@@ -23,27 +23,7 @@ describe('service desk: routing, SLA, notes, transfers, surveys, macros', () => 
   let n = 0;
 
   async function addUser(name: string, role: string) {
-    const invitation = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/invitations',
-        headers: as(ws.token),
-        payload: { email: `${name}@example.com`, role },
-      })
-    ).json() as { invitation: string };
-    const session = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/signup',
-        payload: {
-          email: `${name}@example.com`,
-          password: 'a-long-Passw0rd!',
-          name,
-          invitation: invitation.invitation,
-        },
-      })
-    ).json() as { token: string; userId: string };
-    users[name] = session;
+    users[name] = await inviteMember(hub, ws.token, { name, role });
   }
 
   /** A customer writes; returns their conversation once it exists. */
@@ -72,16 +52,7 @@ describe('service desk: routing, SLA, notes, transfers, surveys, macros', () => 
     hub.desk.registerAdapter(testAdapter('api'));
     ws = await newWorkspace(hub);
     peer = await startPeer();
-    inboxId = (
-      (
-        await hub.app.inject({
-          method: 'POST',
-          url: '/api/inboxes',
-          headers: as(ws.token),
-          payload: { channel: 'api', name: 'Desk', config: { secret: SECRET, peerUrl: peer.url } },
-        })
-      ).json() as { id: string }
-    ).id;
+    inboxId = await openApiDesk(hub, ws.token, { secret: SECRET, peerUrl: peer.url });
     for (const [name, role] of [
       ['ava', 'agent'],
       ['bijan', 'agent'],
@@ -89,13 +60,6 @@ describe('service desk: routing, SLA, notes, transfers, surveys, macros', () => 
       ['fariba', 'analyst'],
     ] as const)
       await addUser(name, role);
-    const settings = await hub.app.inject({
-      method: 'PATCH',
-      url: '/api/desk/settings',
-      headers: as(ws.token),
-      payload: { week: ALWAYS_OPEN, officialHolidays: false },
-    });
-    expect(settings.statusCode).toBe(200);
   });
   afterAll(async () => {
     await hub.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import {
-  ALWAYS_OPEN,
+  openApiDesk,
   postSigned,
   startDeskHub,
   startPeer,
@@ -26,22 +26,8 @@ describe('placing a customer message', () => {
 
   async function newDesk(settings: Json = {}): Promise<Desk> {
     const ws = await newWorkspace(hub);
-    const inbox = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/inboxes',
-        headers: as(ws.token),
-        payload: { channel: 'api', name: 'Desk', config: { secret: SECRET, peerUrl: peer.url } },
-      })
-    ).json() as { id: string };
-    const patched = await hub.app.inject({
-      method: 'PATCH',
-      url: '/api/desk/settings',
-      headers: as(ws.token),
-      payload: { week: ALWAYS_OPEN, officialHolidays: false, ...settings },
-    });
-    expect(patched.statusCode).toBe(200);
-    return { token: ws.token, inboxId: inbox.id };
+    const inboxId = await openApiDesk(hub, ws.token, { secret: SECRET, peerUrl: peer.url, settings });
+    return { token: ws.token, inboxId };
   }
 
   const conversations = async (desk: Desk) =>

@@ -8,7 +8,7 @@ import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import { readDeskSettings } from './desk-settings.ts';
 import { METRIC_GROUPS, serviceMetrics, toMetricsRow, type ServiceMetricsRow } from './service-metrics.ts';
 import {
-  ALWAYS_OPEN,
+  openApiDesk,
   postSigned,
   startDeskHub,
   startPeer,
@@ -85,22 +85,12 @@ describe('service metrics from conversation facts', () => {
     ws = await newWorkspace(hub);
     as.authorization = `Bearer ${ws.token}`;
     peer = await startPeer();
-    inboxId = (
-      (
-        await send('POST', '/api/inboxes', {
-          channel: 'api',
-          name: 'Metrics',
-          config: { secret: SECRET, peerUrl: peer.url },
-        })
-      ).json() as { id: string }
-    ).id;
-    const settings = await send('PATCH', '/api/desk/settings', {
-      week: ALWAYS_OPEN,
-      officialHolidays: false,
-      reopenWindowHours: 24,
-      survey: { enabled: true, kind: 'csat' },
+    inboxId = await openApiDesk(hub, ws.token, {
+      secret: SECRET,
+      peerUrl: peer.url,
+      name: 'Metrics',
+      settings: { reopenWindowHours: 24, survey: { enabled: true, kind: 'csat' } },
     });
-    expect(settings.statusCode).toBe(200);
   });
   afterAll(async () => {
     await hub.stop();

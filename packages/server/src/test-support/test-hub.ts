@@ -108,3 +108,27 @@ export async function send(hub: TestHub, writeKey: string, endpoint: string, bod
 export async function get(hub: TestHub, token: string, url: string) {
   return hub.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 }
+
+/** A member invited by the workspace's owner (`ownerToken`) with `role`, signed up: their session. */
+export async function inviteMember(
+  hub: TestHub,
+  ownerToken: string,
+  member: { name: string; role: string },
+): Promise<{ token: string; userId: string }> {
+  const email = `${member.name}@example.com`;
+  const invited = await hub.app.inject({
+    method: 'POST',
+    url: '/api/invitations',
+    headers: { authorization: `Bearer ${ownerToken}` },
+    payload: { email, role: member.role },
+  });
+  if (invited.statusCode >= 300) throw new Error(`invitation refused: ${invited.body}`);
+  const { invitation } = invited.json() as { invitation: string };
+  const signedUp = await hub.app.inject({
+    method: 'POST',
+    url: '/api/signup',
+    payload: { email, password: 'a-long-Passw0rd!', name: member.name, invitation },
+  });
+  if (signedUp.statusCode >= 300) throw new Error(`sign-up refused: ${signedUp.body}`);
+  return signedUp.json() as { token: string; userId: string };
+}

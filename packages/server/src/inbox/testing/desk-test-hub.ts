@@ -204,6 +204,38 @@ export function testAdapter(kind: ChannelKind = 'api'): ChannelAdapter<TestConfi
   };
 }
 
+/**
+ * The usual desk of a test: an `api` inbox signed with `secret` that sends to `peerUrl`, and the
+ * workspace's desk open around the clock (plus `settings`). The inbox's id. Throws, with the
+ * hub's answer, when either is refused (this module serves benches too, outside vitest).
+ */
+export async function openApiDesk(
+  hub: TestHub,
+  token: string,
+  input: { secret: string; peerUrl: string; name?: string; settings?: Record<string, unknown> },
+): Promise<string> {
+  const headers = { authorization: `Bearer ${token}` };
+  const inbox = await hub.app.inject({
+    method: 'POST',
+    url: '/api/inboxes',
+    headers,
+    payload: {
+      channel: 'api',
+      name: input.name ?? 'Desk',
+      config: { secret: input.secret, peerUrl: input.peerUrl },
+    },
+  });
+  if (inbox.statusCode >= 300) throw new Error(`inbox refused: ${inbox.body}`);
+  const settings = await hub.app.inject({
+    method: 'PATCH',
+    url: '/api/desk/settings',
+    headers,
+    payload: { week: ALWAYS_OPEN, officialHolidays: false, ...input.settings },
+  });
+  if (settings.statusCode !== 200) throw new Error(`desk settings refused: ${settings.body}`);
+  return (inbox.json() as { id: string }).id;
+}
+
 export async function postSigned(hub: TestHub, inboxId: string, secret: string, payload: unknown) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return hub.app.inject({
