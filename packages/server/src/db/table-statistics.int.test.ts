@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createLogger } from '../core/logger.ts';
-import { basic, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import { newWorkspace, send, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 import type { Database } from './database.ts';
 import { openDatabase } from './open-database.ts';
 import { refreshTableStatistics } from './table-statistics.ts';
@@ -15,12 +15,7 @@ const sendEvents = async (hub: TestHub, writeKey: string, count: number, from = 
       userId: `user-${(start + i) % 50}`,
       event: 'Viewed',
     }));
-    const response = await hub.app.inject({
-      method: 'POST',
-      url: '/v1/batch',
-      headers: { authorization: basic(writeKey), 'content-type': 'application/json' },
-      payload: JSON.stringify({ batch }),
-    });
+    const response = await send(hub, writeKey, 'batch', { batch });
     expect(response.statusCode, response.body).toBe(200);
   }
 };
