@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
+import { keepRequestObjectsYoung } from '../packages/server/src/core/keep-request-objects-young.ts';
 import { openDatabase, type OpenedDatabase } from '../packages/server/src/db/open-database.ts';
 import { createScratchDatabase } from '../packages/server/src/db/scratch-database.ts';
 
@@ -35,7 +36,9 @@ export async function freshDatabase(
   return { kind, url: scratch.url, opened, drop: scratch.drop };
 }
 
+/** The hub on a real socket, with the V8 settings `npm start` gives it (main.ts). */
 export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {
+  if (!process.argv.includes('--pretenuring')) keepRequestObjectsYoung();
   const built = await buildApp({ db: db.opened.db, logger: createLogger('warn'), ingestFlushMs: 2 });
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return { built, base };
@@ -44,6 +47,31 @@ export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: st
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/**
+ * `--heapprofile=<file>`: a V8 sampling heap profile of this process over one phase, of the objects
+ * that outlived the young generation (collected later by a major GC, or still alive): where the
+ * old space's growth — and so the major collections — comes from. For any .heapprofile reader.
+ */
+export async function promotedAllocationsOfPhase(): Promise<{ stop(): Promise<void> }> {
+  const file = arg('heapprofile', '');
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  });
+  return {
+    async stop() {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 export const fmt = (n: number, digits = 0) =>

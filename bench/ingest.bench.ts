@@ -4,6 +4,10 @@
 //   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=4]
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
+//                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
+//                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
+//                                            allocations at half load)
+//                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -18,6 +22,7 @@ import { createLogger } from '../packages/server/src/core/logger.ts';
 import {
   arg,
   cpuProfileOfPhase,
+  promotedAllocationsOfPhase,
   fmt,
   freshDatabase,
   percentile,
@@ -32,6 +37,7 @@ const BATCH = Number(arg('batch', '500'));
 const CONCURRENCY = Number(arg('concurrency', '4'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
+const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 
 /**
@@ -220,7 +226,13 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     await db.opened.db.exec('CHECKPOINT');
     await new Promise((r) => setTimeout(r, 2000));
     const halfRate = hubRate / 2;
-    const latencyEvents = Math.min(200_000, Math.round(halfRate * LATENCY_SECONDS));
+    // The first seconds after a checkpoint are its own regime: every index page an event touches
+    // first logs a full-page image. A server checkpoints every few minutes, so they are reported
+    // apart, and the target is read on the calls after them.
+    const warmupCalls = Math.round((halfRate * LATENCY_WARMUP_SECONDS) / LATENCY_BATCH);
+    const latencyEvents = Math.round(halfRate * LATENCY_SECONDS) + warmupCalls * LATENCY_BATCH;
+    // --heapprofile=<file>: where the hub's promoted allocations come from in this phase.
+    const heapProfile = await promotedAllocationsOfPhase();
     const paced = await load(
       url,
       writeKey,
@@ -228,6 +240,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       // Open loop: calls leave on schedule whether or not earlier ones were answered.
       { concurrency: 1, ratePerSecond: halfRate / LATENCY_BATCH },
     );
+    await heapProfile.stop();
     // The raw COPY runs last: its WAL and checkpoints must not slow the hub's latency phase.
     const medianOfThree = async (indexed: boolean) => {
       const rates = [];
@@ -251,9 +264,9 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       loadCpu: (throughput.cpuSeconds / EVENTS) * 1e6,
       serverCpu: throughput.serverCpuSeconds === null ? null : (throughput.serverCpuSeconds / EVENTS) * 1e6,
       halfRate,
-      p50: percentile(paced.latencies, 50),
-      p99: percentile(paced.latencies, 99),
-      pacedSeconds: paced.seconds,
+      p50: percentile(paced.latencies.slice(warmupCalls), 50),
+      p99: percentile(paced.latencies.slice(warmupCalls), 99),
+      afterCheckpoint: paced.latencies.slice(0, warmupCalls),
     };
   } finally {
     await stopWorkers?.();
@@ -303,6 +316,9 @@ for (const kind of kinds) {
     );
   }
   console.log(
-    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(r.pacedSeconds, 1)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
+    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
+  );
+  console.log(
+    `    its first ${fmt(LATENCY_WARMUP_SECONDS)} s, right after a checkpoint (before the above): p50 ${fmt(percentile(r.afterCheckpoint, 50), 1)} ms, p99 ${fmt(percentile(r.afterCheckpoint, 99), 1)} ms, max ${fmt(Math.max(...r.afterCheckpoint), 1)} ms`,
   );
 }

@@ -54,7 +54,8 @@ async function run() {
     for (let i = 0; i < bodies.length; i++) {
       const wait = started + i * interval - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(post(bodies[i]).then((ms) => void latencies.push(ms)));
+      // By call: call i left at i × interval, so the bench can tell early calls from later ones.
+      pending.push(post(bodies[i]).then((ms) => void (latencies[i] = ms)));
     }
     await Promise.all(pending);
   } else {

@@ -8,6 +8,7 @@ import { startSmtpListener } from './channels/email/smtp-listener.ts';
 import { loadConfig } from './core/config.ts';
 import { AppErrorException } from './core/errors.ts';
 import { createLogger } from './core/logger.ts';
+import { keepRequestObjectsYoung } from './core/keep-request-objects-young.ts';
 import { openDatabase } from './db/open-database.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed-demo.ts';
 import { importFile } from './imports/import-cli.ts';
@@ -15,6 +16,7 @@ import { startIngestWorkers, type IngestWorkers } from './ingest/ingest-workers.
 import { acceptInboundMail, acceptsMailFor } from './inbox/mail-intake.ts';
 
 async function start(withDemo: boolean): Promise<void> {
+  keepRequestObjectsYoung();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   if (config.PISHKHAN_INGEST_WORKERS > 0 && !config.DATABASE_URL) {

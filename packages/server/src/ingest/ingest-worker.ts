@@ -3,10 +3,12 @@
 import 'dotenv/config';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { keepRequestObjectsYoung } from '../core/keep-request-objects-young.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { buildIngestApp } from './ingest-app.ts';
 import { answerMetricsAsks } from './ingest-worker-metrics.ts';
 
+keepRequestObjectsYoung();
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const opened = await openDatabase({ databaseUrl: config.DATABASE_URL });
