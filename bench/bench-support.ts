@@ -39,7 +39,13 @@ export async function freshDatabase(
 /** The hub on a real socket, with the V8 settings `npm start` gives it (main.ts). */
 export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {
   if (!process.argv.includes('--pretenuring')) keepRequestObjectsYoung();
-  const built = await buildApp({ db: db.opened.db, logger: createLogger('warn'), ingestFlushMs: 2 });
+  const known = arg('known-identifiers', '');
+  const built = await buildApp({
+    db: db.opened.db,
+    logger: createLogger('warn'),
+    ingestFlushMs: 2,
+    knownIdentifiers: known === '' ? undefined : Number(known),
+  });
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return { built, base };
 }

@@ -7,6 +7,7 @@
 //                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
+//                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -39,6 +39,7 @@ export async function buildApp(options: {
   db: Database;
   logger: Logger;
   ingestFlushMs?: number;
+  knownIdentifiers?: number;
   desk?: ServiceDeskOptions;
   /** How often the embedded database's tables are checked for stale statistics (ms; 0: never). */
   analyzeCheckMs?: number;

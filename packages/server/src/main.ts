@@ -35,6 +35,7 @@ async function start(withDemo: boolean): Promise<void> {
     db: opened.db,
     logger,
     ingestFlushMs: config.INGEST_FLUSH_MS,
+    knownIdentifiers: config.PISHKHAN_KNOWN_IDENTIFIERS,
     desk: { retention: { days: config.PISHKHAN_JOB_RETENTION_DAYS } },
     analyzeCheckMs: config.PISHKHAN_ANALYZE_CHECK_SECONDS * 1000,
   });

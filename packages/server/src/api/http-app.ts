@@ -11,7 +11,13 @@ import { createAuthenticator } from '../workspaces/auth.service.ts';
 import { installErrorHandler } from './error-handler.ts';
 import type { Hub } from './hub.ts';
 
-export function createHub(options: { db: Database; logger: Logger; ingestFlushMs?: number }): Hub {
+export function createHub(options: {
+  db: Database;
+  logger: Logger;
+  ingestFlushMs?: number;
+  /** PISHKHAN_KNOWN_IDENTIFIERS (config.ts). */
+  knownIdentifiers?: number;
+}): Hub {
   const metrics = createMetrics();
   return {
     db: options.db,
@@ -21,6 +27,7 @@ export function createHub(options: { db: Database; logger: Logger; ingestFlushMs
       flushMs: options.ingestFlushMs ?? 2,
       logger: options.logger,
       metrics,
+      knownIdentifiersLimit: options.knownIdentifiers,
     }),
     metrics,
     logger: options.logger,

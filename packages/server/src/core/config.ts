@@ -17,6 +17,11 @@ const ConfigSchema = z.object({
    * only). 0: ingest is served by the hub's own process, on PORT, as always (it still is).
    */
   PISHKHAN_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  /**
+   * Identifiers whose customer each process keeps in memory, per workspace, so that events of known
+   * customers look nothing up (default 250,000, ~50 MB); 0 looks every identifier up.
+   */
+  PISHKHAN_KNOWN_IDENTIFIERS: z.coerce.number().int().min(0).max(100_000_000).optional(),
   PISHKHAN_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Days finished jobs and processed webhook requests are kept before the desk deletes them. */
   PISHKHAN_JOB_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),

@@ -7,6 +7,7 @@ import type { Identifier, IdentifierType } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { compileRules, IdentityRules, type CompiledRules } from './identity-rules.ts';
+import type { KnownIdentifiers } from './known-identifiers.ts';
 import { keyOf, resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
 
 export { IdentityRules };
@@ -36,9 +37,14 @@ export async function setIdentityRules(
 /** Resolves a batch's events to customers and writes new customers, identities and merges. */
 export async function resolveBatch(
   tx: Tx,
-  input: { workspaceId: string; events: { messageId: string; identifiers: Identifier[] }[] },
+  input: {
+    workspaceId: string;
+    events: { messageId: string; identifiers: Identifier[] }[];
+    /** This process's memory of identifiers' customers (none: every identifier is looked up). */
+    knownIdentifiers?: KnownIdentifiers;
+  },
 ): Promise<{ resolution: Resolution; rules: CompiledRules }> {
-  const { rules, known } = await loadProfiles(tx, input.workspaceId, input.events);
+  const { rules, known } = await loadProfiles(tx, input.workspaceId, input.events, input.knownIdentifiers);
   const resolution = resolveIdentities({
     known,
     events: input.events,
@@ -51,40 +57,42 @@ export async function resolveBatch(
 
 /**
  * What the algorithm must know of the profiles a batch touches. Most events only repeat
- * identifiers their profile already has: for those one index look-up suffices. Only profiles
- * that may gain identifiers or merge have all their identities loaded (the guards count them).
+ * identifiers their profile already has: for those the customer this process already knows, or
+ * one index look-up, suffices. Only profiles that may gain identifiers or merge have all their
+ * identities loaded (the guards count them).
  */
 async function loadProfiles(
   tx: Tx,
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
+  known: KnownIdentifiers | undefined,
 ): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
   const byKey = new Map<string, Identifier>();
   for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
-  const unique = [...byKey.values()];
-  // The workspace's rules come with the look-up, in one round trip: the rules in one row (n is
-  // null), then one row per identifier found, numbered as asked (rows of the rules or of the
-  // identifier itself would be parsed again per row). LATERAL … LIMIT 1 makes each a primary-key
-  // probe whatever the table's statistics say (a fast-growing table's stale statistics chose a
-  // full scan).
-  const rows = await tx.query<{ n: number | null; customer_id: string | null; identity_rules: unknown }>(
-    `SELECT NULL::int AS n, NULL::uuid AS customer_id, identity_rules FROM workspaces WHERE id = $1
-     UNION ALL
-     SELECT q.n::int, m.customer_id, NULL FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
-     CROSS JOIN LATERAL (
-       SELECT i.customer_id FROM identities i
-       WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
-     ) m`,
-    [workspaceId, unique.map((i) => i.type), unique.map((i) => i.value)],
-  );
-  const rules = compileRules(IdentityRules.parse(rows.find((r) => r.n === null)?.identity_rules ?? {}));
-  const found: { customer_id: string; type: IdentifierType; value: string }[] = [];
-  for (const row of rows) {
-    if (row.n === null || row.customer_id === null) continue;
-    const identifier = unique[row.n - 1]!;
-    found.push({ customer_id: row.customer_id, type: identifier.type, value: identifier.value });
+  const kept = known?.of(workspaceId);
+  const owner = new Map<string, string>();
+  const unknown: [string, Identifier][] = [];
+  for (const entry of byKey) {
+    const customerId = kept?.customers.get(entry[0]);
+    if (customerId === undefined) unknown.push(entry);
+    else owner.set(entry[0], customerId);
   }
-  const owner = new Map(found.map((r) => [keyOf(r), r.customer_id]));
+  const probed = await probeIdentifiers(tx, workspaceId, unknown);
+  let found = probed.found;
+  if (kept && kept.epoch !== probed.epoch && owner.size > 0) {
+    // A merge, here or in another process, since they were read: they may belong elsewhere now.
+    const again = await probeIdentifiers(
+      tx,
+      workspaceId,
+      [...owner.keys()].map((key) => [key, byKey.get(key)!]),
+    );
+    owner.clear();
+    found = found.concat(again.found);
+  }
+  known?.remember(workspaceId, probed.epoch, found);
+  for (const [key, customerId] of found) owner.set(key, customerId);
+  const rules = probed.rules;
+
   const changing = new Set<string>();
   // A profile may change when an event of it has an unknown identifier or one of another profile
   // (a loop without sets or arrays per event: this runs for every event of every batch).
@@ -103,20 +111,61 @@ async function loadProfiles(
       if (o) changing.add(o);
     }
   }
-  const full = changing.size
-    ? await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
-        `SELECT i.customer_id, i.type, i.value FROM unnest($2::uuid[]) AS c(id)
-         CROSS JOIN LATERAL (SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = c.id) i`,
-        [workspaceId, [...changing]],
-      )
-    : [];
   const byCustomer = new Map<string, Identifier[]>();
-  for (const row of [...found.filter((r) => !changing.has(r.customer_id)), ...full]) {
-    const list = byCustomer.get(row.customer_id) ?? [];
-    list.push({ type: row.type, value: row.value });
-    byCustomer.set(row.customer_id, list);
+  const add = (customerId: string, identifier: Identifier) => {
+    const list = byCustomer.get(customerId) ?? [];
+    list.push(identifier);
+    byCustomer.set(customerId, list);
+  };
+  for (const [key, customerId] of owner) if (!changing.has(customerId)) add(customerId, byKey.get(key)!);
+  if (changing.size > 0) {
+    const full = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
+      `SELECT i.customer_id, i.type, i.value FROM unnest($2::uuid[]) AS c(id)
+       CROSS JOIN LATERAL (SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = c.id) i`,
+      [workspaceId, [...changing]],
+    );
+    for (const row of full) add(row.customer_id, { type: row.type, value: row.value });
   }
   return { rules, known: [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids })) };
+}
+
+/**
+ * The customers of identifiers (keyed by `keyOf`) that are stored, with the workspace's rules and
+ * identity epoch, in one round trip: the rules in one row (n is null), then one row per identifier
+ * found, numbered as asked (rows of the rules or of the identifier itself would be parsed again per
+ * row). LATERAL … LIMIT 1 makes each a primary-key probe whatever the table's statistics say (a
+ * fast-growing table's stale statistics chose a full scan).
+ */
+async function probeIdentifiers(
+  tx: Tx,
+  workspaceId: string,
+  identifiers: [key: string, identifier: Identifier][],
+): Promise<{ rules: CompiledRules; epoch: number; found: [key: string, customerId: string][] }> {
+  const rows = await tx.query<{
+    n: number | null;
+    customer_id: string | null;
+    identity_rules: unknown;
+    identity_epoch: number | null;
+  }>(
+    `SELECT NULL::int AS n, NULL::uuid AS customer_id, identity_rules, identity_epoch FROM workspaces WHERE id = $1
+     UNION ALL
+     SELECT q.n::int, m.customer_id, NULL, NULL FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
+     CROSS JOIN LATERAL (
+       SELECT i.customer_id FROM identities i
+       WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
+     ) m`,
+    [workspaceId, identifiers.map(([, i]) => i.type), identifiers.map(([, i]) => i.value)],
+  );
+  const head = rows.find((r) => r.n === null);
+  const found: [string, string][] = [];
+  for (const row of rows) {
+    if (row.n !== null && row.customer_id !== null) found.push([identifiers[row.n - 1]![0], row.customer_id]);
+  }
+  return {
+    rules: compileRules(IdentityRules.parse(head?.identity_rules ?? {})),
+    epoch: head?.identity_epoch ?? 0,
+    found,
+  };
 }
 
 async function persistResolution(tx: Tx, workspaceId: string, resolution: Resolution): Promise<void> {
@@ -141,10 +190,17 @@ async function persistResolution(tx: Tx, workspaceId: string, resolution: Resolu
     );
   }
   // A merge moves the loser's events: those of ingest transactions still committing must be seen.
-  if (resolution.merges.length > 0) await tx.awaitReleased();
+  if (resolution.merges.length === 0) return;
+  await tx.awaitReleased();
   for (const merge of resolution.merges) {
     await recordMerge(tx, workspaceId, merge);
   }
+  await moveIdentityEpoch(tx, workspaceId);
+}
+
+/** Identifiers changed customer: every process forgets what it knew of the workspace's (known-identifiers.ts). */
+async function moveIdentityEpoch(tx: Tx, workspaceId: string): Promise<void> {
+  await tx.query('UPDATE workspaces SET identity_epoch = identity_epoch + 1 WHERE id = $1', [workspaceId]);
 }
 
 async function recordMerge(tx: Tx, workspaceId: string, merge: Resolution['merges'][number]): Promise<void> {
@@ -288,6 +344,7 @@ export async function undoMerge(
         'UPDATE events SET customer_id = $2 WHERE workspace_id = $1 AND customer_id = $3 AND origin_customer_id = ANY($4::uuid[])',
         [input.workspaceId, merge.loser_id, merge.winner_id, merge.absorbed_ids],
       );
+      await moveIdentityEpoch(tx, input.workspaceId);
       await tx.query('UPDATE merges SET undone_at = now() WHERE workspace_id = $1 AND id = $2', [
         input.workspaceId,
         input.mergeId,

@@ -14,6 +14,7 @@ export async function buildIngestApp(options: {
   db: Database;
   logger: Logger;
   ingestFlushMs?: number;
+  knownIdentifiers?: number;
 }): Promise<{ app: FastifyInstance; metrics: Metrics; close(): Promise<void> }> {
   const hub = createHub(options);
   const { base, app } = createHttpApp(hub);

@@ -12,7 +12,12 @@ keepRequestObjectsYoung();
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const opened = await openDatabase({ databaseUrl: config.DATABASE_URL });
-const built = await buildIngestApp({ db: opened.db, logger, ingestFlushMs: config.INGEST_FLUSH_MS });
+const built = await buildIngestApp({
+  db: opened.db,
+  logger,
+  ingestFlushMs: config.INGEST_FLUSH_MS,
+  knownIdentifiers: config.PISHKHAN_KNOWN_IDENTIFIERS,
+});
 const metrics = answerMetricsAsks(built.metrics);
 let stopping = false;
 const stop = async () => {

@@ -10,6 +10,7 @@ import { normalizeEvent, type EventSource, type HubEvent } from './normalize-eve
 import type { SegmentCall } from './segment.schema.ts';
 import { writeBatch, type EventOutcome } from './write-batch.ts';
 import { keyOf } from '../identity/resolve-identities.ts';
+import { createKnownIdentifiers } from '../identity/known-identifiers.ts';
 
 export type BatchOutcome = { accepted: number; duplicates: number; results: EventOutcome[] };
 
@@ -48,13 +49,18 @@ const MAX_IN_FLIGHT = 3;
 // Unique violations and deadlocks come from races with another hub process: the retry sees its rows.
 const RETRYABLE = new Set(['23505', '40P01']);
 const MAX_ATTEMPTS = 3;
+// ~200 bytes each: 250,000 identifiers of a workspace kept in ~50 MB.
+const KNOWN_IDENTIFIERS_LIMIT = 250_000;
 
 export function createIngestPipeline(deps: {
   db: Database;
   flushMs: number;
   logger: Logger;
   metrics: Metrics;
+  /** Identifiers whose customer the pipeline keeps in memory, per workspace (0: none, look each up). */
+  knownIdentifiersLimit?: number;
 }): IngestPipeline {
+  const knownIdentifiers = createKnownIdentifiers(deps.knownIdentifiersLimit ?? KNOWN_IDENTIFIERS_LIMIT);
   const countEvents = deps.metrics.counter('pishkhan_events_ingested_total', 'Events stored, by channel');
   const countRepeats = deps.metrics.counter(
     'pishkhan_events_duplicate_total',
@@ -144,7 +150,7 @@ export function createIngestPipeline(deps: {
     try {
       const results = await deps.db.inWorkspace(
         workspaceId,
-        (tx) => writeBatch(tx, workspaceId, events, onReleased),
+        (tx) => writeBatch(tx, workspaceId, events, { onReleased, knownIdentifiers }),
         { exclusive: true, releasable: true },
       );
       observeFlush((performance.now() - started) / 1000);

@@ -3,6 +3,7 @@
 // memberships, append the events.
 import type { Tx } from '../db/database.ts';
 import { resolveBatch } from '../identity/identity.service.ts';
+import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
 import { keyOf } from '../identity/resolve-identities.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
@@ -40,12 +41,20 @@ export async function writeBatch(
   tx: Tx,
   workspaceId: string,
   events: HubEvent[],
-  onReleased?: (createdIdentifiers: string[]) => void,
+  options: {
+    onReleased?: (createdIdentifiers: string[]) => void;
+    /** The ingest pipeline's memory of identifiers' customers. */
+    knownIdentifiers?: KnownIdentifiers;
+  } = {},
 ): Promise<EventOutcome[]> {
   const fresh = await dropRepeats(tx, workspaceId, events);
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
-  const { resolution, rules } = await resolveBatch(tx, { workspaceId, events: fresh });
+  const { resolution, rules } = await resolveBatch(tx, {
+    workspaceId,
+    events: fresh,
+    knownIdentifiers: options.knownIdentifiers,
+  });
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
@@ -71,7 +80,7 @@ export async function writeBatch(
   }
   if (resolution.merges.length === 0) {
     await tx.releaseExclusive();
-    onReleased?.(resolution.newIdentities.map((n) => keyOf(n.identifier)));
+    options.onReleased?.(resolution.newIdentities.map((n) => keyOf(n.identifier)));
   }
   await tx.appendRows(
     'events',

@@ -1,0 +1,36 @@
+// The customers of identifiers this process has read from the identities table, so that a batch
+// of known customers' events probes nothing (the look-up was a third of PostgreSQL's work per
+// event of known customers, docs/benchmarks.md). Right by construction: an identifier's customer
+// changes only by a merge or its undoing, and each bumps the workspace's identity epoch in its own
+// transaction (0015_identity_epoch.sql). Identity resolution reads the epoch under the workspace's
+// identity lock, when every merge has committed, and what was kept under another epoch is dropped.
+// Only rows read from the database are kept, never the identities a batch is still writing: a
+// rolled-back batch leaves nothing behind.
+
+export type KnownIdentifiers = {
+  /** What is known of a workspace: the epoch it was read under, and identifier keys' (`keyOf`) customers. */
+  of(workspaceId: string): { epoch: number; customers: ReadonlyMap<string, string> } | undefined;
+  /** Keeps customers of identifier keys read under `epoch`; a new epoch first forgets the old one's. */
+  remember(workspaceId: string, epoch: number, found: Iterable<[key: string, customerId: string]>): void;
+};
+
+/** At most `limit` identifiers per workspace (0 keeps none); beyond it the longest-kept go first. */
+export function createKnownIdentifiers(limit: number): KnownIdentifiers {
+  const workspaces = new Map<string, { epoch: number; customers: Map<string, string> }>();
+  return {
+    of: (workspaceId) => workspaces.get(workspaceId),
+    remember(workspaceId, epoch, found) {
+      if (limit === 0) return;
+      let known = workspaces.get(workspaceId);
+      if (known?.epoch !== epoch) {
+        known = { epoch, customers: new Map() };
+        workspaces.set(workspaceId, known);
+      }
+      const { customers } = known;
+      for (const [key, customerId] of found) {
+        if (customers.size >= limit && !customers.has(key)) customers.delete(customers.keys().next().value!);
+        customers.set(key, customerId);
+      }
+    },
+  };
+}
