@@ -10,6 +10,7 @@ describe('JSON texts', () => {
       '{"emoji":"😀","escaped":"\\u0000\\n\\t","nested":[1,{"b":null}],"flag":false,"none":null}',
       '{"__proto__":{"x":1},"constructor":"c","2":"two","1":"one","key with \\"quotes\\"":"v"}',
       '{"lone":"\\ud800","num":-0,"big":123456789012345678901234567890}',
+      '{"نام":"کاربر آزمایشی","tab\\tkey":"a\\\\b","😀":"\\udfff","del":"\u007f","sep":"\u2028"}',
     ];
     for (const body of bodies) {
       const item = JSON.parse(body) as Record<string, unknown>;

@@ -22,11 +22,25 @@ export function jsonByteSize(item: Record<string, unknown>, texts: JsonTexts): n
   let fields = 0;
   for (const key of Object.keys(item)) {
     const value = item[key];
-    const text: string | undefined =
-      value !== null && typeof value === 'object' ? jsonText(texts, value) : JSON.stringify(value);
-    if (text === undefined) continue; // undefined and functions have no JSON text
-    size += Buffer.byteLength(JSON.stringify(key)) + 1 + Buffer.byteLength(text);
+    let valueSize: number;
+    if (typeof value === 'string') valueSize = jsonStringByteSize(value);
+    else {
+      const text: string | undefined =
+        value !== null && typeof value === 'object' ? jsonText(texts, value) : JSON.stringify(value);
+      if (text === undefined) continue; // undefined and functions have no JSON text
+      valueSize = Buffer.byteLength(text);
+    }
+    size += jsonStringByteSize(key) + 1 + valueSize;
     fields++;
   }
   return size + Math.max(0, fields - 1);
+}
+
+// What JSON.stringify escapes: quotes, backslashes, control characters, and lone surrogates (any
+// surrogate sends the string the long way).
+const ESCAPED_IN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `Buffer.byteLength(JSON.stringify(text))`, without making the text when nothing in it is escaped. */
+function jsonStringByteSize(text: string): number {
+  return ESCAPED_IN_JSON.test(text) ? Buffer.byteLength(JSON.stringify(text)) : Buffer.byteLength(text) + 2;
 }
