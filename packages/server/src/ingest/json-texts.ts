@@ -38,6 +38,7 @@ export function jsonByteSize(item: Record<string, unknown>, texts: JsonTexts): n
 
 // What JSON.stringify escapes: quotes, backslashes, control characters, and lone surrogates (any
 // surrogate sends the string the long way).
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes, so what this finds
 const ESCAPED_IN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** `Buffer.byteLength(JSON.stringify(text))`, without making the text when nothing in it is escaped. */
