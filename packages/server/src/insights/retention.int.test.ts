@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, newWorkspace, send, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import {
+  get,
+  inviteMember,
+  newWorkspace,
+  send,
+  startTestHub,
+  type TestHub,
+} from '../test-support/test-hub.ts';
 import { activityAsOf, labelledAsOf } from './churn/cdnow-activity.test-helper.ts';
 import { churnFeatures } from './churn/churn-model.ts';
 import { fitDenseLogisticRegression, predictProbability } from './churn/logistic-regression.ts';
@@ -310,15 +317,7 @@ describe('acquisition cost and offer ROI', () => {
     );
     expect(email).toHaveLength(2);
 
-    const invitation = (
-      await inject(ws, 'POST', '/api/invitations', { email: 'agent@retention.example', role: 'agent' })
-    ).json().invitation;
-    const agent = await hub.app.inject({
-      method: 'POST',
-      url: '/api/signup',
-      payload: { email: 'agent@retention.example', password: 'a-long-Passw0rd!', invitation },
-    });
-    const agentToken = agent.json().token;
+    const agentToken = (await inviteMember(hub, ws.token, { name: 'agent', role: 'agent' })).token;
     expect(
       (await upload(agentToken, [header, 'sms,,1,USD,2025-04-01,2025-05-01'].join('\n'))).statusCode,
     ).toBe(403);

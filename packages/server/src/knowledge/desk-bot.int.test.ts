@@ -7,7 +7,7 @@ import {
   startPeer,
   waitFor,
 } from '../inbox/testing/desk-test-hub.ts';
-import { get, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
+import { get, inviteMember, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 import { readHelpCenter } from './fixtures/help-center.ts';
 
 type Json = Record<string, unknown>;
@@ -104,26 +104,7 @@ beforeAll(async () => {
     const body = JSON.parse(request.body || '{}') as { chat_id?: number };
     return { status: 200, body: { ok: true, result: { message_id: 5000 + n, chat: { id: body.chat_id } } } };
   });
-  const invitation = (
-    await hub.app.inject({
-      method: 'POST',
-      url: '/api/invitations',
-      headers: as(ws.token),
-      payload: { email: 'ava@example.com', role: 'agent' },
-    })
-  ).json() as { invitation: string };
-  ava = (
-    await hub.app.inject({
-      method: 'POST',
-      url: '/api/signup',
-      payload: {
-        email: 'ava@example.com',
-        password: 'a-long-Passw0rd!',
-        name: 'Ava',
-        invitation: invitation.invitation,
-      },
-    })
-  ).json() as { token: string; userId: string };
+  ava = await inviteMember(hub, ws.token, { name: 'ava', role: 'agent' });
   await hub.app.inject({
     method: 'PATCH',
     url: '/api/desk/settings',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import { inviteMember, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 
 let hub: TestHub;
 let ws: Awaited<ReturnType<typeof newWorkspace>>;
@@ -9,24 +9,7 @@ beforeAll(async () => {
   hub = await startTestHub();
   ws = await newWorkspace(hub);
   for (const role of ['partner', 'seller', 'analyst', 'agent', 'marketer']) {
-    const invitation = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/invitations',
-        headers: { authorization: `Bearer ${ws.token}` },
-        payload: { email: `${role}@example.com`, role },
-      })
-    ).json() as { invitation: string };
-    const session = await hub.app.inject({
-      method: 'POST',
-      url: '/api/signup',
-      payload: {
-        email: `${role}@example.com`,
-        password: 'a-long-Passw0rd!',
-        invitation: invitation.invitation,
-      },
-    });
-    tokens[role] = (session.json() as { token: string }).token;
+    tokens[role] = (await inviteMember(hub, ws.token, { name: role, role })).token;
   }
 });
 afterAll(() => hub.stop());

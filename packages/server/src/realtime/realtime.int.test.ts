@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { postSigned, startDeskHub, startPeer, testAdapter, waitFor } from '../inbox/testing/desk-test-hub.ts';
-import { newWorkspace, type TestHub } from '../test-support/test-hub.ts';
+import { inviteMember, newWorkspace, type TestHub } from '../test-support/test-hub.ts';
 
 type Frame = { id?: string; type: string; payload?: Record<string, unknown> };
 const SECRET = 'rt-secret-12345';
@@ -89,25 +89,7 @@ describe('agents live socket', () => {
 
   it('relays typing to the other agents', async () => {
     const a = await connect(`${base}/api/realtime?token=${ws.token}`);
-    const invitation = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/invitations',
-        headers: { authorization: `Bearer ${ws.token}` },
-        payload: { email: 'typist@example.com', role: 'agent' },
-      })
-    ).json() as { invitation: string };
-    const other = (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/signup',
-        payload: {
-          email: 'typist@example.com',
-          password: 'a-long-Passw0rd!',
-          invitation: invitation.invitation,
-        },
-      })
-    ).json() as { token: string };
+    const other = await inviteMember(hub, ws.token, { name: 'typist', role: 'agent' });
     const b = await connect(`${base}/api/realtime?token=${other.token}`);
     const conversationId = '01890000-0000-7000-8000-000000000001';
     b.socket.send(JSON.stringify({ type: 'typing', conversationId, on: true }));

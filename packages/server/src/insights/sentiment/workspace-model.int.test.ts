@@ -6,7 +6,7 @@ import {
   testAdapter,
   waitFor,
 } from '../../inbox/testing/desk-test-hub.ts';
-import { get, newWorkspace, type TestHub } from '../../test-support/test-hub.ts';
+import { get, inviteMember, newWorkspace, type TestHub } from '../../test-support/test-hub.ts';
 
 type Json = Record<string, unknown>;
 type Example = { text: string; label: 'positive' | 'negative' };
@@ -51,27 +51,7 @@ beforeAll(async () => {
   a = await newWorkspace(hub);
   b = await newWorkspace(hub);
   peer = await startPeer();
-  const invitation = (
-    await hub.app.inject({
-      method: 'POST',
-      url: '/api/invitations',
-      headers: as(a.token),
-      payload: { email: 'agent@example.com', role: 'agent' },
-    })
-  ).json() as { invitation: string };
-  agentToken = (
-    (
-      await hub.app.inject({
-        method: 'POST',
-        url: '/api/signup',
-        payload: {
-          email: 'agent@example.com',
-          password: 'a-long-Passw0rd!',
-          invitation: invitation.invitation,
-        },
-      })
-    ).json() as { token: string }
-  ).token;
+  agentToken = (await inviteMember(hub, a.token, { name: 'agent', role: 'agent' })).token;
 });
 afterAll(async () => {
   await hub.stop();
