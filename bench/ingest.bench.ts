@@ -322,7 +322,8 @@ for (const kind of kinds) {
   console.log(
     `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
   );
-  console.log(
-    `    its first ${fmt(LATENCY_WARMUP_SECONDS)} s, right after a checkpoint (before the above): p50 ${fmt(percentile(r.afterCheckpoint, 50), 1)} ms, p99 ${fmt(percentile(r.afterCheckpoint, 99), 1)} ms, max ${fmt(Math.max(...r.afterCheckpoint), 1)} ms`,
-  );
+  if (r.afterCheckpoint.length > 0)
+    console.log(
+      `    its first ${fmt(LATENCY_WARMUP_SECONDS)} s, right after a checkpoint (before the above): p50 ${fmt(percentile(r.afterCheckpoint, 50), 1)} ms, p99 ${fmt(percentile(r.afterCheckpoint, 99), 1)} ms, max ${fmt(Math.max(...r.afterCheckpoint), 1)} ms`,
+    );
 }
