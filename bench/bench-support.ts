@@ -55,31 +55,6 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/**
- * `--heapprofile=<file>`: a V8 sampling heap profile of this process over one phase, of the objects
- * that outlived the young generation (collected later by a major GC, or still alive): where the
- * old space's growth — and so the major collections — comes from. For any .heapprofile reader.
- */
-export async function promotedAllocationsOfPhase(): Promise<{ stop(): Promise<void> }> {
-  const file = arg('heapprofile', '');
-  if (!file) return { stop: async () => undefined };
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 16_384,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
-  });
-  return {
-    async stop() {
-      const { profile } = await session.post('HeapProfiler.stopSampling');
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
-
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -93,21 +68,54 @@ export function progress(label: string, done: number, total: number): void {
 }
 
 /**
- * `--cpuprofile=<file>`: a V8 CPU profile of this process from this call to `stop()` (one phase
- * of the bench, set-up left out), for Chrome DevTools or any .cpuprofile reader.
+ * `--<flag>=<file>`: records one phase of the bench (set-up left out) through the V8 inspector,
+ * from this call to `stop()`, and writes the profile `end` returns to the file.
  */
-export async function cpuProfileOfPhase(): Promise<{ stop(): Promise<void> }> {
-  const file = arg('cpuprofile', '');
+async function recordPhase(
+  flag: string,
+  begin: (session: Session) => Promise<void>,
+  end: (session: Session) => Promise<{ profile: object }>,
+): Promise<{ stop(): Promise<void> }> {
+  const file = arg(flag, '');
   if (!file) return { stop: async () => undefined };
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  await begin(session);
   return {
     async stop() {
-      const { profile } = await session.post('Profiler.stop');
+      const { profile } = await end(session);
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
     },
   };
 }
+
+/** `--cpuprofile=<file>`: a V8 CPU profile of this process, for Chrome DevTools or any .cpuprofile reader. */
+export const cpuProfileOfPhase = () =>
+  recordPhase(
+    'cpuprofile',
+    async (session) => {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    (session) => session.post('Profiler.stop'),
+  );
+
+/**
+ * `--heapprofile=<file>`: a V8 sampling heap profile of the objects that outlived the young
+ * generation (collected later by a major GC, or still alive): where the old space's growth — and
+ * so the major collections — comes from. For any .heapprofile reader.
+ */
+export const promotedAllocationsOfPhase = () =>
+  recordPhase(
+    'heapprofile',
+    async (session) => {
+      await session.post('HeapProfiler.enable');
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 16_384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: false,
+      });
+    },
+    (session) => session.post('HeapProfiler.stopSampling'),
+  );
