@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuiltApp } from '../app.ts';
 import { createLogger } from '../core/logger.ts';
-import { basic, get, newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import { get, newWorkspace, send, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 
 let hub: TestHub;
 let other: BuiltApp;
@@ -20,13 +20,8 @@ afterAll(async () => {
   await hub.stop();
 });
 
-async function sendThrough(app: BuiltApp['app'], endpoint: string, body: Record<string, unknown>) {
-  const reply = await app.inject({
-    method: 'POST',
-    url: `/v1/${endpoint}`,
-    headers: { authorization: basic(ws.writeKey) },
-    payload: body,
-  });
+async function sendThrough(to: Pick<BuiltApp, 'app'>, endpoint: string, body: Record<string, unknown>) {
+  const reply = await send(to, ws.writeKey, endpoint, body);
   expect(reply.statusCode, reply.body).toBe(200);
 }
 
@@ -41,12 +36,12 @@ const messageIdsOf = async (customerId: string) =>
 describe('identifiers a hub process remembers', () => {
   it('puts an anonymous visitor’s next event on the survivor when another hub merged the visitor', async () => {
     // The first page creates the visitor; the second is resolved from the database, and this hub keeps it.
-    await sendThrough(hub.app, 'page', { anonymousId: 'kept-anon', messageId: 'kept-1', name: 'Home' });
-    await sendThrough(hub.app, 'page', { anonymousId: 'kept-anon', messageId: 'kept-2', name: 'Pricing' });
+    await sendThrough(hub, 'page', { anonymousId: 'kept-anon', messageId: 'kept-1', name: 'Home' });
+    await sendThrough(hub, 'page', { anonymousId: 'kept-anon', messageId: 'kept-2', name: 'Pricing' });
     const visitor = await customerOf('anonymousId', 'kept-anon');
 
     // The visitor signs up through the other hub: a new profile for the userId absorbs the visitor.
-    await sendThrough(other.app, 'identify', {
+    await sendThrough(other, 'identify', {
       userId: 'kept-user',
       anonymousId: 'kept-anon',
       messageId: 'kept-3',
@@ -55,7 +50,7 @@ describe('identifiers a hub process remembers', () => {
     expect(survivor).not.toBe(visitor);
     expect(await customerOf('anonymousId', 'kept-anon')).toBe(survivor);
 
-    await sendThrough(hub.app, 'track', {
+    await sendThrough(hub, 'track', {
       anonymousId: 'kept-anon',
       messageId: 'kept-4',
       event: 'Cart Viewed',
@@ -70,7 +65,7 @@ describe('identifiers a hub process remembers', () => {
       headers: { authorization: `Bearer ${ws.token}` },
     });
     expect(undo.statusCode, undo.body).toBe(200);
-    await sendThrough(hub.app, 'track', {
+    await sendThrough(hub, 'track', {
       anonymousId: 'kept-anon',
       messageId: 'kept-5',
       event: 'Cart Viewed',

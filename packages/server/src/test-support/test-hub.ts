@@ -96,7 +96,8 @@ export function basic(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 }
 
-export async function send(hub: TestHub, writeKey: string, endpoint: string, body: Json) {
+/** A Segment call to the test hub, or to another hub built on its database. */
+export async function send(hub: Pick<BuiltApp, 'app'>, writeKey: string, endpoint: string, body: Json) {
   return hub.app.inject({
     method: 'POST',
     url: `/v1/${endpoint}`,
