@@ -1,6 +1,6 @@
 // Guards against over-merging, configurable per workspace (stored in workspaces.identity_rules).
 import { z } from 'zod';
-import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+import { keyOf, type Identifier, type IdentifierType } from '../core/identifiers.ts';
 
 export const IdentityRules = z.object({
   /** Most identifiers of one type a profile may hold; a merge that would exceed it does not happen. */
@@ -34,13 +34,13 @@ export type CompiledRules = {
 };
 
 export function compileRules(rules: IdentityRules): CompiledRules {
-  const blocked = new Set(rules.blockedValues.map((b) => `${b.type}\u0000${b.value}`));
+  const blocked = new Set(rules.blockedValues.map(keyOf));
   return {
     // Two different userIds never merge, whatever the configuration says.
     maxFor: (type) =>
       type === 'userId' ? 1 : (rules.maxPerType[type] ?? DEFAULT_MAX[type] ?? DEFAULT_MAX_OTHER),
     // Most workspaces block nothing: then no key is built per identifier (it runs for each of them).
-    isBlocked: (id) => blocked.size > 0 && blocked.has(`${id.type}\u0000${id.value}`),
+    isBlocked: (id) => blocked.size > 0 && blocked.has(keyOf(id)),
     traitPriority: (trait, source, sourcePriority) =>
       (source !== null ? rules.traitPriority[trait]?.[source] : undefined) ?? sourcePriority,
   };

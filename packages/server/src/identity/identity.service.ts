@@ -3,12 +3,12 @@
 // transaction as the events.
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
-import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+import { keyOf, type Identifier, type IdentifierType } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { compileRules, IdentityRules, type CompiledRules } from './identity-rules.ts';
 import type { KnownIdentifiers } from './known-identifiers.ts';
-import { keyOf, resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
+import { resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
 
 export { IdentityRules };
 
@@ -44,29 +44,39 @@ export async function resolveBatch(
     knownIdentifiers?: KnownIdentifiers;
   },
 ): Promise<{ resolution: Resolution; rules: CompiledRules }> {
-  const { rules, known } = await loadProfiles(tx, input.workspaceId, input.events, input.knownIdentifiers);
-  const resolution = resolveIdentities({
-    known,
-    events: input.events,
+  const { workspaceId, events } = input;
+  const { rules, owner } = await findOwners(tx, workspaceId, events, input.knownIdentifiers);
+  const { settled, changing } = settleKnownEvents(events, owner, rules);
+  const open = events.filter((_, i) => settled[i] === undefined);
+  const decided = resolveIdentities({
+    known: await profilesOf(tx, workspaceId, changing),
+    events: open,
     rules,
     newId: () => uuidv7(),
   });
-  await persistResolution(tx, input.workspaceId, resolution);
+  // The algorithm's answers for the open events, in order, between the settled ones.
+  let next = 0;
+  const resolution: Resolution = { ...decided, originIds: [], customerIds: [] };
+  for (const customerId of settled) {
+    const at = customerId === undefined ? next++ : -1;
+    resolution.originIds.push(customerId ?? decided.originIds[at]!);
+    resolution.customerIds.push(customerId ?? decided.customerIds[at]!);
+  }
+  await persistResolution(tx, workspaceId, resolution);
   return { resolution, rules };
 }
 
 /**
- * What the algorithm must know of the profiles a batch touches. Most events only repeat
- * identifiers their profile already has: for those the customer this process already knows, or
- * one index look-up, suffices. Only profiles that may gain identifiers or merge have all their
- * identities loaded (the guards count them).
+ * The stored customer of each identifier of the batch (by `keyOf`), with the workspace's rules.
+ * Most events repeat identifiers their profile already has: for those the customer this process
+ * already knows suffices, and the others take one index look-up each.
  */
-async function loadProfiles(
+async function findOwners(
   tx: Tx,
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
   known: KnownIdentifiers | undefined,
-): Promise<{ rules: CompiledRules; known: KnownProfile[] }> {
+): Promise<{ rules: CompiledRules; owner: Map<string, string> }> {
   const byKey = new Map<string, Identifier>();
   for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
   const kept = known?.of(workspaceId);
@@ -91,11 +101,24 @@ async function loadProfiles(
   }
   known?.remember(workspaceId, probed.epoch, found);
   for (const [key, customerId] of found) owner.set(key, customerId);
-  const rules = probed.rules;
+  return { rules: probed.rules, owner };
+}
 
+/**
+ * Events whose every identifier belongs to one stored profile that no other event of the batch
+ * changes go to that profile, without the algorithm: in a steady stream that is nearly every
+ * event. A profile changes when an event of it has an unknown identifier or one of another profile.
+ * `settled` has each event's profile, or undefined for the algorithm; `changing`, the profiles it
+ * must know in full (the guards count their identifiers).
+ */
+function settleKnownEvents(
+  events: { identifiers: Identifier[] }[],
+  owner: ReadonlyMap<string, string>,
+  rules: CompiledRules,
+): { settled: (string | undefined)[]; changing: Set<string> } {
+  const settled: (string | undefined)[] = [];
   const changing = new Set<string>();
-  // A profile may change when an event of it has an unknown identifier or one of another profile
-  // (a loop without sets or arrays per event: this runs for every event of every batch).
+  // Loops without sets or arrays per event: this runs for every event of every batch.
   for (const event of events) {
     let first: string | undefined;
     let changes = false;
@@ -105,28 +128,32 @@ async function loadProfiles(
       if (o === undefined || (first !== undefined && o !== first)) changes = true;
       first ??= o;
     }
+    settled.push(changes ? undefined : first);
     if (!changes) continue;
     for (const i of event.identifiers) {
       const o = rules.isBlocked(i) ? undefined : owner.get(keyOf(i));
       if (o) changing.add(o);
     }
   }
+  for (let n = 0; n < settled.length; n++) if (changing.has(settled[n]!)) settled[n] = undefined;
+  return { settled, changing };
+}
+
+/** Every identifier of each profile. */
+async function profilesOf(tx: Tx, workspaceId: string, customerIds: Set<string>): Promise<KnownProfile[]> {
+  if (customerIds.size === 0) return [];
+  const rows = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
+    `SELECT i.customer_id, i.type, i.value FROM unnest($2::uuid[]) AS c(id)
+     CROSS JOIN LATERAL (SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = c.id) i`,
+    [workspaceId, [...customerIds]],
+  );
   const byCustomer = new Map<string, Identifier[]>();
-  const add = (customerId: string, identifier: Identifier) => {
-    const list = byCustomer.get(customerId) ?? [];
-    list.push(identifier);
-    byCustomer.set(customerId, list);
-  };
-  for (const [key, customerId] of owner) if (!changing.has(customerId)) add(customerId, byKey.get(key)!);
-  if (changing.size > 0) {
-    const full = await tx.query<{ customer_id: string; type: IdentifierType; value: string }>(
-      `SELECT i.customer_id, i.type, i.value FROM unnest($2::uuid[]) AS c(id)
-       CROSS JOIN LATERAL (SELECT customer_id, type, value FROM identities WHERE workspace_id = $1 AND customer_id = c.id) i`,
-      [workspaceId, [...changing]],
-    );
-    for (const row of full) add(row.customer_id, { type: row.type, value: row.value });
+  for (const row of rows) {
+    const list = byCustomer.get(row.customer_id) ?? [];
+    list.push({ type: row.type, value: row.value });
+    byCustomer.set(row.customer_id, list);
   }
-  return { rules, known: [...byCustomer].map(([customerId, ids]) => ({ customerId, identifiers: ids })) };
+  return [...byCustomer].map(([customerId, identifiers]) => ({ customerId, identifiers }));
 }
 
 /**

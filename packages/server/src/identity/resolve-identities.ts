@@ -1,7 +1,7 @@
 // The identity algorithm, on one batch of events, in memory: which profile each event belongs to,
 // which identifiers are new, and which profiles merge. No I/O, so it is tested with scenario
 // tables; identity.service.ts loads what it needs and writes what it decides.
-import type { Identifier, IdentifierType } from '../core/identifiers.ts';
+import { keyOf, type Identifier, type IdentifierType } from '../core/identifiers.ts';
 import { identifierRank, type CompiledRules } from './identity-rules.ts';
 
 export type KnownProfile = { customerId: string; identifiers: Identifier[] };
@@ -25,8 +25,6 @@ export type Resolution = {
   merges: MergeDecision[];
   blockedMerges: { customerId: string; otherId: string; reason: string; messageId: string }[];
 };
-
-export const keyOf = (id: Identifier) => `${id.type}\u0000${id.value}`;
 
 export function resolveIdentities(input: {
   known: KnownProfile[];

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.ts';
 import { normalizeEvent, type EventSource, type HubEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
 import { writeBatch, type EventOutcome } from './write-batch.ts';
-import { keyOf } from '../identity/resolve-identities.ts';
+import { keyOf } from '../core/identifiers.ts';
 import { createKnownIdentifiers } from '../identity/known-identifiers.ts';
 
 export type BatchOutcome = { accepted: number; duplicates: number; results: EventOutcome[] };

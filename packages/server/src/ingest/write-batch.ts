@@ -4,7 +4,7 @@
 import type { Tx } from '../db/database.ts';
 import { resolveBatch } from '../identity/identity.service.ts';
 import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
-import { keyOf } from '../identity/resolve-identities.ts';
+import { keyOf } from '../core/identifiers.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
 import type { HubEvent } from './normalize-event.ts';
