@@ -40,11 +40,13 @@ export async function freshDatabase(
 export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {
   if (!process.argv.includes('--pretenuring')) keepRequestObjectsYoung();
   const known = arg('known-identifiers', '');
+  const parseThreads = arg('parse-threads', '');
   const built = await buildApp({
     db: db.opened.db,
     logger: createLogger('warn'),
     ingestFlushMs: 2,
     knownIdentifiers: known === '' ? undefined : Number(known),
+    parseThreads: parseThreads === '' ? undefined : Number(parseThreads),
   });
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return { built, base };

@@ -8,6 +8,7 @@
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
 //                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
+//                    [--parse-threads=N]    (PISHKHAN_PARSE_THREADS; 0: bodies parsed on the hub's main thread)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
+import { defaultParseThreads } from '../packages/server/src/api/http-app.ts';
 import {
   arg,
   cpuProfileOfPhase,
@@ -288,7 +290,7 @@ const kinds =
 const youngGeneration =
   process.execArgv.find((f) => f.startsWith('--max-semi-space-size')) ?? "V8's default young generation";
 console.log(
-  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}; hub: ${youngGeneration}`,
+  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}; hub: ${youngGeneration}, ${arg('parse-threads', 'default') === 'default' ? `${defaultParseThreads()} parsing thread(s) (default)` : `${arg('parse-threads', '')} parsing thread(s)`}`,
 );
 for (const kind of kinds) {
   const r = await benchOne(kind);

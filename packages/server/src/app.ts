@@ -40,6 +40,7 @@ export async function buildApp(options: {
   logger: Logger;
   ingestFlushMs?: number;
   knownIdentifiers?: number;
+  parseThreads?: number;
   desk?: ServiceDeskOptions;
   /** How often the embedded database's tables are checked for stale statistics (ms; 0: never). */
   analyzeCheckMs?: number;
@@ -134,6 +135,7 @@ export async function buildApp(options: {
       await app.close();
       await desk.close();
       await hub.ingest.close();
+      await hub.bodies.close();
     },
   };
 }

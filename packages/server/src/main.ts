@@ -36,6 +36,7 @@ async function start(withDemo: boolean): Promise<void> {
     logger,
     ingestFlushMs: config.INGEST_FLUSH_MS,
     knownIdentifiers: config.PISHKHAN_KNOWN_IDENTIFIERS,
+    parseThreads: config.PISHKHAN_PARSE_THREADS,
     desk: { retention: { days: config.PISHKHAN_JOB_RETENTION_DAYS } },
     analyzeCheckMs: config.PISHKHAN_ANALYZE_CHECK_SECONDS * 1000,
   });

@@ -63,13 +63,19 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /** Segment clients send the write key as the basic-auth user name with an empty password. */
+const BASIC_AUTH = /^Basic\s+(\S+)$/i;
+
+/** Whether the request carries a write key as HTTP basic auth (else it may be in the body). */
+export function hasBasicAuth(request: FastifyRequest): boolean {
+  return BASIC_AUTH.test(request.headers.authorization ?? '');
+}
+
 export async function sourceFromRequest(
   auth: Authenticator,
   request: FastifyRequest,
   bodyWriteKey: unknown,
 ): Promise<SourceKey> {
-  const header = request.headers.authorization ?? '';
-  const basic = /^Basic\s+(\S+)$/i.exec(header);
+  const basic = BASIC_AUTH.exec(request.headers.authorization ?? '');
   const key = basic
     ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[0]
     : typeof bodyWriteKey === 'string'

@@ -1,11 +1,13 @@
 // What every HTTP process of the hub is built from: the hub's shared parts and a Fastify instance
 // with the Zod type provider, the one error handler and the request metrics. The full app
 // (app.ts) and the ingest-only app of extra ingest processes (ingest/ingest-app.ts) both start here.
+import { availableParallelism } from 'node:os';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.ts';
 import { createMetrics, LATENCY_BUCKETS } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
+import { createBodyReaders } from '../ingest/body-readers.ts';
 import { createIngestPipeline } from '../ingest/ingest.service.ts';
 import { createAuthenticator } from '../workspaces/auth.service.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -17,6 +19,8 @@ export function createHub(options: {
   ingestFlushMs?: number;
   /** PISHKHAN_KNOWN_IDENTIFIERS (config.ts). */
   knownIdentifiers?: number;
+  /** PISHKHAN_PARSE_THREADS (config.ts). */
+  parseThreads?: number;
 }): Hub {
   const metrics = createMetrics();
   return {
@@ -29,9 +33,18 @@ export function createHub(options: {
       metrics,
       knownIdentifiersLimit: options.knownIdentifiers,
     }),
+    bodies: createBodyReaders({
+      threads: options.parseThreads ?? defaultParseThreads(),
+      logger: options.logger,
+    }),
     metrics,
     logger: options.logger,
   };
+}
+
+/** A parsing thread where there is a core to spare for it (docs/architecture.md). */
+export function defaultParseThreads(): number {
+  return availableParallelism() > 1 ? 1 : 0;
 }
 
 export function createHttpApp(hub: Hub) {

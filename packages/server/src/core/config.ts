@@ -22,6 +22,11 @@ const ConfigSchema = z.object({
    * customers look nothing up (default 250,000, ~50 MB); 0 looks every identifier up.
    */
   PISHKHAN_KNOWN_IDENTIFIERS: z.coerce.number().int().min(0).max(100_000_000).optional(),
+  /**
+   * Threads that parse and normalise Segment API bodies beside each process's main thread (default:
+   * 1 where the machine has more than one core, else 0: bodies are read on the main thread).
+   */
+  PISHKHAN_PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   PISHKHAN_INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Days finished jobs and processed webhook requests are kept before the desk deletes them. */
   PISHKHAN_JOB_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),

@@ -15,6 +15,7 @@ export async function buildIngestApp(options: {
   logger: Logger;
   ingestFlushMs?: number;
   knownIdentifiers?: number;
+  parseThreads?: number;
 }): Promise<{ app: FastifyInstance; metrics: Metrics; close(): Promise<void> }> {
   const hub = createHub(options);
   const { base, app } = createHttpApp(hub);
@@ -26,6 +27,7 @@ export async function buildIngestApp(options: {
     async close() {
       await app.close();
       await hub.ingest.close();
+      await hub.bodies.close();
     },
   };
 }

@@ -17,6 +17,7 @@ const built = await buildIngestApp({
   logger,
   ingestFlushMs: config.INGEST_FLUSH_MS,
   knownIdentifiers: config.PISHKHAN_KNOWN_IDENTIFIERS,
+  parseThreads: config.PISHKHAN_PARSE_THREADS,
 });
 const metrics = answerMetricsAsks(built.metrics);
 let stopping = false;

@@ -1,11 +1,14 @@
 // The Segment-compatible HTTP API: /v1/identify, track, page, screen, group, alias and batch.
-import type { FastifyPluginAsync } from 'fastify';
-import { sourceFromRequest } from '../api/auth.ts';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Result } from 'neverthrow';
+import { hasBasicAuth, sourceFromRequest } from '../api/auth.ts';
 import { sendError } from '../api/error-handler.ts';
 import type { Hub } from '../api/hub.ts';
-import { normalizeEvent } from './normalize-event.ts';
+import type { AppError } from '../core/errors.ts';
+import type { SourceKey } from '../workspaces/auth.service.ts';
+import { normalizeEvent, type HubEvent } from './normalize-event.ts';
 import { parseIngestBody } from './parse-ingest-body.ts';
-import { EVENT_TYPES, IngestReply } from './segment.schema.ts';
+import { EVENT_TYPES, IngestReply, type EventType } from './segment.schema.ts';
 
 const ENDPOINTS = [...EVENT_TYPES, 'batch'] as const;
 
@@ -28,21 +31,42 @@ export const ingestRoutes: FastifyPluginAsync<{ hub: Hub }> = async (app, { hub 
         response: { 200: IngestReply },
       },
       handler: async (request, reply) => {
-        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const parsed = parseIngestBody({
-          raw,
-          gzip: request.headers['content-encoding'] === 'gzip',
-          endpoint,
-        });
-        const writeKey = parsed.isOk() ? parsed.value.writeKey : undefined;
-        const source = await sourceFromRequest(hub.auth, request, writeKey);
-        if (parsed.isErr()) return sendError(reply, parsed.error);
-        const receivedAt = new Date();
-        const { calls, texts } = parsed.value;
-        const events = calls.map((call) => normalizeEvent(call, receivedAt, source, texts));
+        const read = await readEvents(hub, request, endpoint);
+        if (read.isErr()) return sendError(reply, read.error);
+        const { source, events } = read.value;
         const outcome = await hub.ingest.ingest({ workspaceId: source.workspaceId, events });
         return { success: true as const, accepted: outcome.accepted, duplicates: outcome.duplicates };
       },
     });
   }
 };
+
+/**
+ * The request's source and events. SDKs send the write key as basic auth: the source is then known
+ * before the body is read, and the body may go to a parsing thread. Browser libraries send it in
+ * the body, which is then read here. An unknown write key is refused before a bad body is reported.
+ */
+async function readEvents(
+  hub: Hub,
+  request: FastifyRequest,
+  endpoint: EventType | 'batch',
+): Promise<Result<{ source: SourceKey; events: HubEvent[] }, AppError>> {
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const gzip = request.headers['content-encoding'] === 'gzip';
+  if (hasBasicAuth(request)) {
+    const source = await sourceFromRequest(hub.auth, request, undefined);
+    const read = await hub.bodies.read({ raw, gzip, endpoint, receivedAt: Date.now(), source });
+    return read.map((events) => ({ source, events }));
+  }
+  const parsed = parseIngestBody({ raw, gzip, endpoint });
+  const source = await sourceFromRequest(
+    hub.auth,
+    request,
+    parsed.isOk() ? parsed.value.writeKey : undefined,
+  );
+  const receivedAt = new Date();
+  return parsed.map(({ calls, texts }) => ({
+    source,
+    events: calls.map((call) => normalizeEvent(call, receivedAt, source, texts)),
+  }));
+}

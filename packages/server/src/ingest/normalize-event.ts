@@ -3,6 +3,7 @@
 import { assertUnreachable } from '../core/assert-unreachable.ts';
 import {
   HANDLE_TYPES,
+  keyOf,
   normalizeIdentifier,
   type Identifier,
   type IdentifierType,
@@ -22,12 +23,11 @@ export type HubEvent = {
   sentAt: Date | null;
   userId: string | null;
   anonymousId: string | null;
-  properties: Record<string, unknown>;
-  context: Record<string, unknown>;
-  integrations: Record<string, unknown> | null;
   /**
-   * The JSON columns already serialised: this happens while the request is parsed, outside the
-   * ingest transaction, which is the part of the pipeline that runs one at a time.
+   * The JSON columns (properties, context, integrations), serialised while the request is parsed,
+   * outside the ingest transaction, which is the part of the pipeline that runs one at a time. Only
+   * the texts are kept: an event may cross from a parsing thread (body-readers.ts), and objects
+   * cost more to copy than their texts.
    */
   json: { properties: string; context: string; integrations: string | null };
   identifiers: Identifier[];
@@ -91,9 +91,6 @@ export function normalizeEvent(
     sentAt: toDate(call.sentAt),
     userId: call.userId ?? null,
     anonymousId: call.anonymousId ?? null,
-    properties,
-    context,
-    integrations: call.integrations ?? null,
     json: {
       properties: jsonText(texts, properties),
       context: jsonText(texts, context),
@@ -141,7 +138,7 @@ function identifiersOf(
   const found: Identifier[] = [];
   const add = (type: IdentifierType, raw: unknown) => {
     const value = normalizeIdentifier(type, raw);
-    if (value) found.push({ type, value });
+    if (value) found.push({ type, value, key: keyOf({ type, value }) });
   };
   add('userId', call.userId);
   add('anonymousId', call.anonymousId);

@@ -1,0 +1,94 @@
+// Segment bodies are parsed, validated and normalised on parsing threads, off the thread that
+// answers requests and runs the ingest pipeline: that thread is the hub's ingest limit
+// (docs/benchmarks.md, "Ingest", sixth session). It then only copies the finished events in.
+// Small bodies, and any body while no thread is ready, are read in place: for one event a hop to
+// another thread costs more than reading it.
+import { Worker } from 'node:worker_threads';
+import { err, ok, type Result } from 'neverthrow';
+import type { AppError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { HubEvent } from './normalize-event.ts';
+import { readSegmentBody, type ReadBody, type SegmentBody } from './read-segment-body.ts';
+
+const READ_IN_PLACE_BELOW_BYTES = 8 * 1024;
+
+export type BodyReaders = {
+  read(body: SegmentBody): Promise<Result<HubEvent[], AppError>>;
+  /** Ends the threads; bodies still being read fail. */
+  close(): Promise<void>;
+};
+
+type Reply = { id: number; read?: ReadBody; failure?: string; ready?: true };
+type Thread = {
+  worker: Worker;
+  ready: boolean;
+  pending: Map<number, { resolve(read: ReadBody): void; reject(error: Error): void }>;
+};
+
+// The thread's module is TypeScript, run by tsx as the rest of the hub: a new thread does not
+// inherit the tsx loader of its process, so it registers it before importing the module.
+const THREAD_URL = new URL('./body-reader-thread.ts', import.meta.url).href;
+const BOOT_THREAD = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_URL)}); })`;
+
+/** `threads`: at most this many, started on the first bodies big enough to be worth one (0: none). */
+export function createBodyReaders(options: { threads: number; logger: Logger }): BodyReaders {
+  const threads: Thread[] = [];
+  let nextId = 0;
+  let closed = false;
+
+  const start = (): void => {
+    const thread: Thread = {
+      worker: new Worker(BOOT_THREAD, { eval: true }),
+      ready: false,
+      pending: new Map(),
+    };
+    threads.push(thread);
+    thread.worker.unref();
+    thread.worker.on('message', (reply: Reply) => {
+      if (reply.ready) thread.ready = true;
+      const waiting = thread.pending.get(reply.id);
+      if (!waiting) return;
+      thread.pending.delete(reply.id);
+      if (reply.read) waiting.resolve(reply.read);
+      else waiting.reject(new Error(`reading a Segment body failed: ${reply.failure}`));
+    });
+    thread.worker.on('error', (error) => options.logger.error({ err: error }, 'body reader thread failed'));
+    // A thread that ends fails what it was reading (those clients resend); the next body starts another.
+    thread.worker.on('exit', (code) => {
+      threads.splice(threads.indexOf(thread), 1);
+      for (const waiting of thread.pending.values())
+        waiting.reject(new Error(`the body reader thread ended (${code})`));
+      if (!closed) options.logger.error(`body reader thread ended (${code})`);
+    });
+  };
+
+  /** The ready thread with the fewest bodies waiting, if any is; starts one while fewer run than asked. */
+  const threadFor = (): Thread | undefined => {
+    let best: Thread | undefined;
+    for (const t of threads) if (t.ready && (!best || t.pending.size < best.pending.size)) best = t;
+    if (threads.length < options.threads && (!best || best.pending.size > 0)) start();
+    return best;
+  };
+
+  return {
+    async read(body) {
+      const thread = body.raw.byteLength < READ_IN_PLACE_BELOW_BYTES || closed ? undefined : threadFor();
+      let read: ReadBody;
+      if (!thread) read = readSegmentBody(body);
+      else {
+        // A copy of its own is moved to the thread: the request's buffer may share memory with others.
+        const raw = body.raw.slice();
+        const id = nextId++;
+        read = await new Promise<ReadBody>((resolve, reject) => {
+          thread.pending.set(id, { resolve, reject });
+          thread.worker.postMessage({ id, body: { ...body, raw } }, [raw.buffer]);
+        });
+      }
+      return read.ok ? ok(read.events) : err(read.error);
+    },
+    async close() {
+      closed = true;
+      await Promise.all(threads.map((t) => t.worker.terminate()));
+    },
+  };
+}
