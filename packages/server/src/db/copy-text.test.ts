@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyTextChunks } from './copy-text.ts';
+import { copyTextChunks, encodeCopyColumns } from './copy-text.ts';
 
 const text = (rows: unknown[][]) => Buffer.concat([...copyTextChunks(rows)]).toString('utf8');
 
@@ -22,6 +22,16 @@ describe('COPY text encoding', () => {
     const chunks = [...copyTextChunks(rows)];
     expect(chunks.length).toBeGreaterThan(1);
     expect(Buffer.concat(chunks).toString('utf8')).toBe(rows.map((r) => `${r.join('\t')}\n`).join(''));
+  });
+
+  it('copies columns encoded beforehand as they are, among values encoded in place', () => {
+    const tail = ['line\nbreak', null, new Date('2026-01-02T03:04:05.678Z'), { k: 'مقدار' }];
+    const rows = Array.from({ length: 3000 }, (_, i) => [`row-${i}`, i, encodeCopyColumns(tail)]);
+    const chunks = [...copyTextChunks(rows)];
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(
+      text(Array.from({ length: 3000 }, (_, i) => [`row-${i}`, i, ...tail])),
+    );
   });
 
   it('writes nothing for no rows', () => {

@@ -7,25 +7,58 @@ const COPY_CHUNK_BYTES = 65_536;
  * row). Each value is UTF-8 encoded straight into the chunk: building the chunk as one string
  * and converting it at the end cost a tenth of the hub's ingest CPU (string concatenation,
  * flattening, then encoding). CopyData boundaries need not follow rows, so a chunk ends anywhere.
+ * A Uint8Array value is columns already encoded (`encodeCopyColumns`), copied as they are.
  */
 export function* copyTextChunks(rows: unknown[][]): Generator<Buffer> {
   let chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
   let length = 0;
   for (const row of rows) {
     for (let c = 0; c < row.length; c++) {
-      const text = copyTextValue(row[c]);
+      const value = row[c];
+      const encoded = value instanceof Uint8Array ? value : null;
+      const text = encoded ? '' : copyTextValue(value);
       // At most 3 bytes per UTF-16 unit, and the separator.
-      const most = text.length * 3 + 1;
+      const most = (encoded ? encoded.length : text.length * 3) + 1;
       if (length + most > chunk.length) {
         if (length > 0) yield chunk.subarray(0, length);
         chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, most));
         length = 0;
       }
-      length += chunk.write(text, length);
+      if (encoded) {
+        chunk.set(encoded, length);
+        length += encoded.length;
+      } else length += chunk.write(text, length);
       chunk[length++] = c === row.length - 1 ? 0x0a : 0x09; // \n ends a row, \t separates values
     }
   }
   if (length > 0) yield chunk.subarray(0, length);
+}
+
+// Encoded columns are written into shared slabs, as Buffer's own pool does for small buffers: one
+// allocation per slab rather than per row.
+const SLAB_BYTES = 65_536;
+let slab = Buffer.allocUnsafe(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * Values of consecutive columns as COPY text (tab-separated, no row end), for a row value of
+ * `copyTextChunks`: a row's columns can be encoded where the row is made (a parsing thread), and
+ * the thread that writes it only adds the columns it alone knows.
+ */
+export function encodeCopyColumns(values: readonly unknown[]): Uint8Array {
+  const texts = values.map(copyTextValue);
+  let most = texts.length;
+  for (const text of texts) most += text.length * 3;
+  if (slabUsed + most > slab.length) {
+    slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, most));
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  texts.forEach((text, i) => {
+    if (i > 0) slab[slabUsed++] = 0x09;
+    slabUsed += slab.write(text, slabUsed);
+  });
+  return slab.subarray(start, slabUsed);
 }
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;

@@ -24,7 +24,10 @@ export type QueryOptions = {
 
 export type Tx = {
   query<T = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
-  /** Bulk append: COPY on a server, multi-row INSERT on PGlite (which has no client COPY stream). */
+  /**
+   * Bulk append by COPY (few rows by one INSERT). A Uint8Array value is columns already in COPY
+   * text (`encodeCopyColumns`): rows with one always go by COPY.
+   */
   appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
   /**
    * In a `releasable` exclusive transaction: the identity work is written, so the next exclusive
@@ -87,12 +90,22 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const wrap = (q: Pick<PGlite, 'query'>): Tx => ({
+  const wrap = (q: Pick<PGlite, 'query'>, scoped: boolean): Tx => ({
     async query<T>(text: string, params: unknown[] = []) {
       return (await q.query<T>(text, params)).rows;
     },
     async appendRows(table, columns, rows) {
-      await insertInChunks((text, params) => q.query(text, params), table, columns, rows);
+      if (byInsert(rows)) {
+        await insertInChunks((text, params) => q.query(text, params), table, columns, rows);
+        return;
+      }
+      // PGlite takes COPY's data as a blob. COPY FROM is refused under row-level security, so it
+      // runs as the hub's own role, as on a server.
+      if (scoped) await q.query('RESET ROLE');
+      await q.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([Buffer.concat([...copyTextChunks(rows)])]),
+      });
+      if (scoped) await q.query("SELECT set_config('role', 'pishkhan_app', true)");
     },
     releaseExclusive: async () => undefined,
     awaitReleased: async () => undefined,
@@ -104,9 +117,9 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
         await tx.query(SCOPE_TO_WORKSPACE, [workspaceId]);
         if (options?.exclusive) await tx.query(LOCK_FOR_TRANSACTION, [workspaceId]);
         if (options?.lock) await tx.query(LOCK_FOR_TRANSACTION, [lockName(options.lock)]);
-        return fn(wrap(tx));
+        return fn(wrap(tx, true));
       }),
-    asSystem: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    asSystem: (fn) => db.transaction((tx) => fn(wrap(tx, false))),
     run: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
     exec: async (script) => {
       await db.exec(script);
@@ -144,8 +157,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         return (await client.query(statement(text, params, options))).rows as R[];
       },
       async appendRows(table, columns, rows) {
-        // A COPY costs round trips of its own (and a role switch): small sets go as fast as one INSERT.
-        if (rows.length < COPY_THRESHOLD) {
+        if (byInsert(rows)) {
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;
         }
@@ -201,6 +213,14 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Whether rows go by one INSERT rather than COPY: a COPY costs round trips of its own (and a role
+ * switch), so small sets go as fast by INSERT — unless a row has columns encoded for COPY.
+ */
+function byInsert(rows: unknown[][]): boolean {
+  return rows.length < COPY_THRESHOLD && !rows.some((row) => row.some((v) => v instanceof Uint8Array));
 }
 
 /** A lock name is inlined into the opening statements, so only plain names are taken. */

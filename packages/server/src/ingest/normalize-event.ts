@@ -12,29 +12,41 @@ import { uuidv7 } from '../core/ids.ts';
 import { jsonText, type JsonTexts } from './json-texts.ts';
 import type { EventType, SegmentCall } from './segment.schema.ts';
 
+/**
+ * The events table's columns an event brings itself, in the order of its `columns`. The writer
+ * adds the workspace and the customers identity resolution gives it.
+ */
+export const EVENT_OWN_COLUMNS = [
+  'id',
+  'message_id',
+  'source_id',
+  'type',
+  'event',
+  'channel',
+  'ts',
+  'received_at',
+  'sent_at',
+  'user_id',
+  'anonymous_id',
+  'properties',
+  'context',
+  'integrations',
+] as const;
+
 export type HubEvent = {
-  id: string;
   messageId: string;
-  type: EventType;
-  event: string | null;
   channel: string;
   ts: Date;
-  receivedAt: Date;
-  sentAt: Date | null;
-  userId: string | null;
-  anonymousId: string | null;
   /**
-   * The JSON columns (properties, context, integrations), serialised while the request is parsed,
-   * outside the ingest transaction, which is the part of the pipeline that runs one at a time. Only
-   * the texts are kept: an event may cross from a parsing thread (body-readers.ts), and objects
-   * cost more to copy than their texts.
+   * Values of EVENT_OWN_COLUMNS, the JSON columns already serialised: that happens while the
+   * request is parsed, outside the ingest transaction, which runs one group at a time. Events read
+   * on a parsing thread bring them encoded for COPY (body-readers.ts): a Uint8Array.
    */
-  json: { properties: string; context: string; integrations: string | null };
+  columns: unknown[] | Uint8Array;
   identifiers: Identifier[];
   /** Traits this event sets on the profile (identify traits and context.traits). */
   traits: Record<string, unknown>;
   group: { groupId: string; traits: Record<string, unknown>; roles: string[] } | null;
-  sourceId: string | null;
   traitPriority: number;
   sourceName: string | null;
 };
@@ -75,27 +87,33 @@ export function normalizeEvent(
   const channel =
     call.channel ??
     (typeof context.channel === 'string' && context.channel ? context.channel : source.channel);
+  const messageId = call.messageId ?? uuidv7();
+  const channelName = channel.toLowerCase().slice(0, 40);
+  const ts = correctTimestamp(call, receivedAt);
   return {
-    id: uuidv7(receivedAt.getTime()),
-    messageId: call.messageId ?? uuidv7(),
-    type: call.type,
-    event:
+    messageId,
+    channel: channelName,
+    ts,
+    columns: [
+      uuidv7(receivedAt.getTime()),
+      messageId,
+      source.sourceId,
+      call.type,
       call.type === 'track'
         ? call.event
         : call.type === 'page' || call.type === 'screen'
           ? (call.name ?? null)
           : null,
-    channel: channel.toLowerCase().slice(0, 40),
-    ts: correctTimestamp(call, receivedAt),
-    receivedAt,
-    sentAt: toDate(call.sentAt),
-    userId: call.userId ?? null,
-    anonymousId: call.anonymousId ?? null,
-    json: {
-      properties: jsonText(texts, properties),
-      context: jsonText(texts, context),
-      integrations: call.integrations ? jsonText(texts, call.integrations) : null,
-    },
+      channelName,
+      ts,
+      receivedAt,
+      toDate(call.sentAt),
+      call.userId ?? null,
+      call.anonymousId ?? null,
+      jsonText(texts, properties),
+      jsonText(texts, context),
+      call.integrations ? jsonText(texts, call.integrations) : null,
+    ],
     identifiers: identifiersOf(call, traits, context),
     traits: call.type === 'identify' || Object.keys(traits).length > 0 ? traits : {},
     group:
@@ -106,7 +124,6 @@ export function normalizeEvent(
             roles: stringList(asRecord(context.membership).roles),
           }
         : null,
-    sourceId: source.sourceId,
     traitPriority: source.traitPriority,
     sourceName: source.sourceName,
   };

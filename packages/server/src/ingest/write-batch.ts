@@ -7,29 +7,16 @@ import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
 import { keyOf } from '../core/identifiers.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
 import { updateProfiles } from '../customers/customers.service.ts';
-import type { HubEvent } from './normalize-event.ts';
+import { EVENT_OWN_COLUMNS, type HubEvent } from './normalize-event.ts';
 
 /** Per event of the batch, in order: the customer it landed on, or that it repeated a stored messageId. */
 export type EventOutcome = { customerId: string; duplicate: false } | { customerId: null; duplicate: true };
 
 export const EVENT_COLUMNS = [
   'workspace_id',
-  'id',
-  'message_id',
   'customer_id',
   'origin_customer_id',
-  'source_id',
-  'type',
-  'event',
-  'channel',
-  'ts',
-  'received_at',
-  'sent_at',
-  'user_id',
-  'anonymous_id',
-  'properties',
-  'context',
-  'integrations',
+  ...EVENT_OWN_COLUMNS,
 ] as const;
 
 /**
@@ -85,25 +72,10 @@ export async function writeBatch(
   await tx.appendRows(
     'events',
     EVENT_COLUMNS,
-    fresh.map((e, i) => [
-      workspaceId,
-      e.id,
-      e.messageId,
-      resolution.customerIds[i],
-      resolution.originIds[i],
-      e.sourceId,
-      e.type,
-      e.event,
-      e.channel,
-      e.ts,
-      e.receivedAt,
-      e.sentAt,
-      e.userId,
-      e.anonymousId,
-      e.json.properties,
-      e.json.context,
-      e.json.integrations,
-    ]),
+    fresh.map((e, i) => {
+      const head = [workspaceId, resolution.customerIds[i], resolution.originIds[i]];
+      return e.columns instanceof Uint8Array ? [...head, e.columns] : [...head, ...e.columns];
+    }),
   );
   const landed = new Map(fresh.map((e, i) => [e, resolution.customerIds[i]!]));
   return events.map((e) => {
