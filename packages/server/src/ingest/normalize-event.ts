@@ -10,7 +10,7 @@ import {
 } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
 import { jsonText, type JsonTexts } from './json-texts.ts';
-import type { EventType, SegmentCall } from './segment.schema.ts';
+import type { SegmentCall } from './segment.schema.ts';
 
 /**
  * The events table's columns an event brings itself, in the order of its `columns`. The writer
