@@ -9,8 +9,8 @@ const COPY_CHUNK_BYTES = 65_536;
  * flattening, then encoding). CopyData boundaries need not follow rows, so a chunk ends anywhere.
  * A Uint8Array value is columns already encoded (`encodeCopyColumns`), copied as they are.
  */
-export function* copyTextChunks(rows: unknown[][]): Generator<Buffer> {
-  let chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+export function* copyTextChunks(rows: unknown[][], chunkBytes = COPY_CHUNK_BYTES): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(chunkBytes);
   let length = 0;
   for (const row of rows) {
     for (let c = 0; c < row.length; c++) {
@@ -21,7 +21,7 @@ export function* copyTextChunks(rows: unknown[][]): Generator<Buffer> {
       const most = (encoded ? encoded.length : text.length * 3) + 1;
       if (length + most > chunk.length) {
         if (length > 0) yield chunk.subarray(0, length);
-        chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, most));
+        chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
         length = 0;
       }
       if (encoded) {
@@ -65,15 +65,24 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPED = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+// Rows written together mostly share their dates (a request's receivedAt, a batch's sentAt).
+let lastTime = NaN;
+let lastTimeText = '';
+
 function copyTextValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  const text =
-    value instanceof Date
-      ? value.toISOString()
-      : Array.isArray(value)
-        ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}`
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value);
+  if (value instanceof Date) {
+    const time = value.getTime();
+    if (time !== lastTime) {
+      lastTimeText = value.toISOString();
+      lastTime = time;
+    }
+    return lastTimeText;
+  }
+  const text = Array.isArray(value)
+    ? `{${value.map((v) => JSON.stringify(String(v))).join(',')}}`
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => COPY_ESCAPES[c]!) : text;
 }

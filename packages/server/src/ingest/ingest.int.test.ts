@@ -99,6 +99,45 @@ describe('Segment ingest', () => {
     expect(event!.context).toMatchObject({ ip: '1.2.3.4', library: { name: 'test' } });
   });
 
+  it("corrects a batch's timestamps from the batch's own sentAt, as Segment's libraries send it", async () => {
+    const clientNow = Date.now() - 7_200_000; // the client clock is two hours slow
+    const reply = await send(hub, ws.writeKey, 'batch', {
+      batch: [
+        {
+          type: 'track',
+          userId: 'u-batch-skew',
+          event: 'Old',
+          timestamp: new Date(clientNow - 30_000).toISOString(),
+        },
+        {
+          type: 'track',
+          userId: 'u-batch-skew',
+          event: 'Own sentAt',
+          timestamp: new Date(clientNow).toISOString(),
+          sentAt: new Date(clientNow + 60_000).toISOString(),
+        },
+      ],
+      sentAt: new Date(clientNow).toISOString(),
+    });
+    expect(reply.statusCode).toBe(200);
+    const id = (await lookup('userId', 'u-batch-skew')).json().id;
+    const events = (await timeline(id)).events as { event: string; receivedAt: string; timestamp: string }[];
+    const lag = (name: string) => {
+      const e = events.find((x) => x.event === name)!;
+      return new Date(e.receivedAt).getTime() - new Date(e.timestamp).getTime();
+    };
+    expect(lag('Old')).toBeGreaterThan(29_000);
+    expect(lag('Old')).toBeLessThan(31_000);
+    expect(lag('Own sentAt')).toBeGreaterThan(59_000); // an event's own sentAt wins
+    expect(lag('Own sentAt')).toBeLessThan(61_000);
+    const bad = await send(hub, ws.writeKey, 'batch', {
+      batch: [{ type: 'track', userId: 'u', event: 'E' }],
+      sentAt: 'yesterday',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('sentAt');
+  });
+
   it('rejects a whole batch with one invalid event, naming the field, and stores nothing of it', async () => {
     const reply = await send(hub, ws.writeKey, 'batch', {
       batch: [

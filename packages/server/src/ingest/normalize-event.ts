@@ -178,10 +178,17 @@ function identifiersOf(
   return found;
 }
 
+// The events of a batch mostly share their sentAt: its text is read once.
+let lastText: unknown;
+let lastTime = NaN;
+
 function toDate(value: unknown): Date | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (value !== lastText) {
+    lastTime = new Date(value).getTime();
+    lastText = value;
+  }
+  return Number.isNaN(lastTime) ? null : new Date(lastTime);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -83,7 +83,17 @@ export function parseIngestBody(input: {
       }),
     );
   }
-  // Batch-level context and integrations apply to each event, as in Segment's batch API.
+  // Batch-level context, integrations and sentAt apply to each event that has none, as in
+  // Segment's batch API: its libraries (analytics-node among them) send sentAt with the batch only.
+  if (record.sentAt !== undefined && record.sentAt !== null && !isDateLike(record.sentAt)) {
+    return err(
+      appError('PSK_INGEST_INVALID_EVENT', {
+        field: 'sentAt',
+        message: 'sentAt must be an ISO 8601 date (field: sentAt)',
+      }),
+    );
+  }
+  const sentAt = isDateLike(record.sentAt) ? record.sentAt : undefined;
   const shared = {
     ...(isObject(record.context) ? { context: record.context } : {}),
     ...(isObject(record.integrations) ? { integrations: record.integrations } : {}),
@@ -99,8 +109,10 @@ export function parseIngestBody(input: {
       return;
     }
     const parsed = parseSegmentCall(isObject(item) && hasShared ? { ...shared, ...item } : item);
-    if (parsed.success) calls.push(parsed.data);
-    else
+    if (parsed.success) {
+      if (sentAt !== undefined && parsed.data.sentAt == null) parsed.data.sentAt = sentAt;
+      calls.push(parsed.data);
+    } else
       faults.push(
         ...(validationError(parsed.error.issues, `batch[${i}]`).details as {
           field: string;
@@ -120,6 +132,10 @@ export function parseIngestBody(input: {
     );
   }
   return ok({ calls, writeKey: record.writeKey, texts });
+}
+
+function isDateLike(value: unknown): value is string | number {
+  return (typeof value === 'string' || typeof value === 'number') && !Number.isNaN(new Date(value).getTime());
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
