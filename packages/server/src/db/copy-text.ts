@@ -46,18 +46,21 @@ let slabUsed = 0;
  * the thread that writes it only adds the columns it alone knows.
  */
 export function encodeCopyColumns(values: readonly unknown[]): Uint8Array {
-  const texts = values.map(copyTextValue);
-  let most = texts.length;
-  for (const text of texts) most += text.length * 3;
-  if (slabUsed + most > slab.length) {
-    slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, most));
-    slabUsed = 0;
-  }
-  const start = slabUsed;
-  texts.forEach((text, i) => {
+  let start = slabUsed;
+  for (let i = 0; i < values.length; i++) {
+    const text = copyTextValue(values[i]);
+    // At most 3 bytes per UTF-16 unit, and the separator.
+    const most = text.length * 3 + 1;
+    if (slabUsed + most > slab.length) {
+      // The row so far moves to a new slab, so that it stays in one piece.
+      const row = slab.subarray(start, slabUsed);
+      slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (row.length + most)));
+      slabUsed = row.copy(slab, 0);
+      start = 0;
+    }
     if (i > 0) slab[slabUsed++] = 0x09;
     slabUsed += slab.write(text, slabUsed);
-  });
+  }
   return slab.subarray(start, slabUsed);
 }
 

@@ -47,8 +47,11 @@ export type HubEvent = {
   /** Traits this event sets on the profile (identify traits and context.traits). */
   traits: Record<string, unknown>;
   group: { groupId: string; traits: Record<string, unknown>; roles: string[] } | null;
-  traitPriority: number;
-  sourceName: string | null;
+  /**
+   * The source's name and priority, for traits. One object for all events of a request (and no
+   * traits, one empty object): a thread sends an object its events share once, not per event.
+   */
+  source: EventSource;
 };
 
 export type EventSource = {
@@ -73,6 +76,8 @@ export function correctTimestamp(
   if (!sentAt) return original;
   return new Date(receivedAt.getTime() - (sentAt.getTime() - original.getTime()));
 }
+
+const NO_TRAITS: Record<string, unknown> = Object.freeze({});
 
 /** `texts`: JSON texts already made of the call's objects (while its request was parsed). */
 export function normalizeEvent(
@@ -115,7 +120,7 @@ export function normalizeEvent(
       call.integrations ? jsonText(texts, call.integrations) : null,
     ],
     identifiers: identifiersOf(call, traits, context),
-    traits: call.type === 'identify' || Object.keys(traits).length > 0 ? traits : {},
+    traits: Object.keys(traits).length > 0 ? traits : NO_TRAITS,
     group:
       call.type === 'group'
         ? {
@@ -124,8 +129,7 @@ export function normalizeEvent(
             roles: stringList(asRecord(context.membership).roles),
           }
         : null,
-    traitPriority: source.traitPriority,
-    sourceName: source.sourceName,
+    source,
   };
 }
 

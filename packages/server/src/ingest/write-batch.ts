@@ -55,8 +55,8 @@ export async function writeBatch(
               at: event.ts,
               traits: event.traits,
               priorityOf: (trait: string) =>
-                rules.traitPriority(trait, event.sourceName, event.traitPriority),
-              source: event.sourceName,
+                rules.traitPriority(trait, event.source.sourceName, event.source.traitPriority),
+              source: event.source.sourceName,
             },
           ],
     ),
