@@ -5,6 +5,7 @@
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 //                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
+//                    [--half-load=N]        (events/s of the latency phase instead of half the measured steady state)
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
 //                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
@@ -45,6 +46,8 @@ const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
+// The latency phase's load; by default half the steady state just measured.
+const HALF_LOAD = Number(arg('half-load', '0'));
 
 /**
  * `hubCpuSeconds`: CPU of the hub's processes meanwhile; `serverCpuSeconds`: of a PostgreSQL server
@@ -231,7 +234,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     // checkpoint's worth of WAL behind, whose flush would otherwise land in the first seconds.
     await db.opened.db.exec('CHECKPOINT');
     await new Promise((r) => setTimeout(r, 2000));
-    const halfRate = hubRate / 2;
+    const halfRate = HALF_LOAD > 0 ? HALF_LOAD : hubRate / 2;
     // The first seconds after a checkpoint are its own regime: every index page an event touches
     // first logs a full-page image. A server checkpoints every few minutes, so they are reported
     // apart, and the target is read on the calls after them.

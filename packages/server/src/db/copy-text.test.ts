@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyTextChunks, encodeCopyColumns } from './copy-text.ts';
+import { CopyColumns, copyTextChunks } from './copy-text.ts';
 
 const text = (rows: unknown[][]) => Buffer.concat([...copyTextChunks(rows)]).toString('utf8');
 
@@ -26,9 +26,13 @@ describe('COPY text encoding', () => {
 
   it('copies columns encoded beforehand as they are, among values encoded in place', () => {
     const tail = ['line\nbreak', null, new Date('2026-01-02T03:04:05.678Z'), { k: 'مقدار' }];
-    // Now and then a value longer than the slabs columns are encoded into.
+    // Now and then a value longer than a chunk.
     const tailOf = (i: number) => (i % 1000 === 999 ? [...tail, 'ی'.repeat(50_000)] : tail);
-    const rows = Array.from({ length: 3000 }, (_, i) => [`row-${i}`, i, encodeCopyColumns(tailOf(i))]);
+    const rows = Array.from({ length: 3000 }, (_, i) => [
+      `row-${i}`,
+      i,
+      new CopyColumns(CopyColumns.encode(tailOf(i))),
+    ]);
     const chunks = [...copyTextChunks(rows)];
     expect(chunks.length).toBeGreaterThan(1);
     expect(Buffer.concat(chunks).toString('utf8')).toBe(

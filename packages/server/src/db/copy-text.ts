@@ -7,7 +7,7 @@ const COPY_CHUNK_BYTES = 65_536;
  * row). Each value is UTF-8 encoded straight into the chunk: building the chunk as one string
  * and converting it at the end cost a tenth of the hub's ingest CPU (string concatenation,
  * flattening, then encoding). CopyData boundaries need not follow rows, so a chunk ends anywhere.
- * A Uint8Array value is columns already encoded (`encodeCopyColumns`), copied as they are.
+ * A CopyColumns value is columns already encoded, written as they are.
  */
 export function* copyTextChunks(rows: unknown[][], chunkBytes = COPY_CHUNK_BYTES): Generator<Buffer> {
   let chunk = Buffer.allocUnsafe(chunkBytes);
@@ -15,53 +15,33 @@ export function* copyTextChunks(rows: unknown[][], chunkBytes = COPY_CHUNK_BYTES
   for (const row of rows) {
     for (let c = 0; c < row.length; c++) {
       const value = row[c];
-      const encoded = value instanceof Uint8Array ? value : null;
-      const text = encoded ? '' : copyTextValue(value);
+      const text = value instanceof CopyColumns ? value.text : copyTextValue(value);
       // At most 3 bytes per UTF-16 unit, and the separator.
-      const most = (encoded ? encoded.length : text.length * 3) + 1;
+      const most = text.length * 3 + 1;
       if (length + most > chunk.length) {
         if (length > 0) yield chunk.subarray(0, length);
         chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
         length = 0;
       }
-      if (encoded) {
-        chunk.set(encoded, length);
-        length += encoded.length;
-      } else length += chunk.write(text, length);
+      length += chunk.write(text, length);
       chunk[length++] = c === row.length - 1 ? 0x0a : 0x09; // \n ends a row, \t separates values
     }
   }
   if (length > 0) yield chunk.subarray(0, length);
 }
 
-// Encoded columns are written into shared slabs, as Buffer's own pool does for small buffers: one
-// allocation per slab rather than per row.
-const SLAB_BYTES = 65_536;
-let slab = Buffer.allocUnsafe(SLAB_BYTES);
-let slabUsed = 0;
-
 /**
- * Values of consecutive columns as COPY text (tab-separated, no row end), for a row value of
- * `copyTextChunks`: a row's columns can be encoded where the row is made (a parsing thread), and
- * the thread that writes it only adds the columns it alone knows.
+ * Values of consecutive columns already in COPY text (tab-separated, no row end): a row's columns
+ * can be encoded where the row is made (a parsing thread), and the thread that writes it only adds
+ * the columns it alone knows. Text, not bytes: buffers moved between threads are freed only by
+ * full collections, which then came several times a second (docs/benchmarks.md).
  */
-export function encodeCopyColumns(values: readonly unknown[]): Uint8Array {
-  let start = slabUsed;
-  for (let i = 0; i < values.length; i++) {
-    const text = copyTextValue(values[i]);
-    // At most 3 bytes per UTF-16 unit, and the separator.
-    const most = text.length * 3 + 1;
-    if (slabUsed + most > slab.length) {
-      // The row so far moves to a new slab, so that it stays in one piece.
-      const row = slab.subarray(start, slabUsed);
-      slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (row.length + most)));
-      slabUsed = row.copy(slab, 0);
-      start = 0;
-    }
-    if (i > 0) slab[slabUsed++] = 0x09;
-    slabUsed += slab.write(text, slabUsed);
+export class CopyColumns {
+  constructor(readonly text: string) {}
+
+  static encode(values: readonly unknown[]): string {
+    return values.map(copyTextValue).join('\t');
   }
-  return slab.subarray(start, slabUsed);
 }
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;

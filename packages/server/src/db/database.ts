@@ -8,7 +8,7 @@ import { UUID_PATTERN } from '../core/ids.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { copyTextChunks } from './copy-text.ts';
+import { CopyColumns, copyTextChunks } from './copy-text.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -25,8 +25,8 @@ export type QueryOptions = {
 export type Tx = {
   query<T = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /**
-   * Bulk append by COPY (few rows by one INSERT). A Uint8Array value is columns already in COPY
-   * text (`encodeCopyColumns`): rows with one always go by COPY.
+   * Bulk append by COPY (few rows by one INSERT). A CopyColumns value is columns already in COPY
+   * text: rows with one always go by COPY.
    */
   appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
   /**
@@ -220,7 +220,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
  * switch), so small sets go as fast by INSERT — unless a row has columns encoded for COPY.
  */
 function byInsert(rows: unknown[][]): boolean {
-  return rows.length < COPY_THRESHOLD && !rows.some((row) => row.some((v) => v instanceof Uint8Array));
+  return rows.length < COPY_THRESHOLD && !rows.some((row) => row.some((v) => v instanceof CopyColumns));
 }
 
 /** A lock name is inlined into the opening statements, so only plain names are taken. */

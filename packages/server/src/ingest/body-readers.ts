@@ -19,11 +19,8 @@ export type BodyReaders = {
 };
 
 type Reply = { id: number; read?: ReadBody; failure?: string; ready?: true };
-type Thread = {
-  worker: Worker;
-  ready: boolean;
-  pending: Map<number, { resolve(read: ReadBody): void; reject(error: Error): void }>;
-};
+type Reading = { resolve(read: ReadBody): void; reject(error: Error): void };
+type Thread = { worker: Worker; ready: boolean; pending: Map<number, Reading> };
 
 // The thread's module is TypeScript, run by tsx as the rest of the hub: a new thread does not
 // inherit the tsx loader of its process, so it registers it before importing the module.
@@ -46,11 +43,11 @@ export function createBodyReaders(options: { threads: number; logger: Logger }):
     thread.worker.unref();
     thread.worker.on('message', (reply: Reply) => {
       if (reply.ready) thread.ready = true;
-      const waiting = thread.pending.get(reply.id);
-      if (!waiting) return;
+      const reading = thread.pending.get(reply.id);
+      if (!reading) return;
       thread.pending.delete(reply.id);
-      if (reply.read) waiting.resolve(reply.read);
-      else waiting.reject(new Error(`reading a Segment body failed: ${reply.failure}`));
+      if (reply.read) reading.resolve(reply.read);
+      else reading.reject(new Error(`reading a Segment body failed: ${reply.failure}`));
     });
     thread.worker.on('error', (error) => options.logger.error({ err: error }, 'body reader thread failed'));
     // A thread that ends fails what it was reading (those clients resend); the next body starts another.
@@ -76,8 +73,10 @@ export function createBodyReaders(options: { threads: number; logger: Logger }):
       let read: ReadBody;
       if (!thread) read = readSegmentBody(body);
       else {
-        // A copy of its own is moved to the thread: the request's buffer may share memory with others.
-        const raw = body.raw.slice();
+        // The body's memory moves to the thread; a copy's, when the body shares its memory with others.
+        const { buffer, byteOffset, byteLength } = body.raw;
+        const whole = buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength;
+        const raw = whole ? (body.raw as Uint8Array<ArrayBuffer>) : body.raw.slice();
         const id = nextId++;
         read = await new Promise<ReadBody>((resolve, reject) => {
           thread.pending.set(id, { resolve, reject });

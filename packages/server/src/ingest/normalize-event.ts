@@ -40,9 +40,9 @@ export type HubEvent = {
   /**
    * Values of EVENT_OWN_COLUMNS, the JSON columns already serialised: that happens while the
    * request is parsed, outside the ingest transaction, which runs one group at a time. Events read
-   * on a parsing thread bring them encoded for COPY (body-readers.ts): a Uint8Array.
+   * on a parsing thread bring them as COPY text instead (`CopyColumns.encode`, body-readers.ts).
    */
-  columns: unknown[] | Uint8Array;
+  columns: unknown[] | string;
   identifiers: Identifier[];
   /** Traits this event sets on the profile (identify traits and context.traits). */
   traits: Record<string, unknown>;

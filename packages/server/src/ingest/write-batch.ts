@@ -1,6 +1,7 @@
 // One batch of events into the database, in the caller's transaction: drop repeats of a
 // messageId, resolve identities once for the whole batch, apply traits and account
 // memberships, append the events.
+import { CopyColumns } from '../db/copy-text.ts';
 import type { Tx } from '../db/database.ts';
 import { resolveBatch } from '../identity/identity.service.ts';
 import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
@@ -74,7 +75,7 @@ export async function writeBatch(
     EVENT_COLUMNS,
     fresh.map((e, i) => {
       const head = [workspaceId, resolution.customerIds[i], resolution.originIds[i]];
-      return e.columns instanceof Uint8Array ? [...head, e.columns] : [...head, ...e.columns];
+      return typeof e.columns === 'string' ? [...head, new CopyColumns(e.columns)] : [...head, ...e.columns];
     }),
   );
   const landed = new Map(fresh.map((e, i) => [e, resolution.customerIds[i]!]));
