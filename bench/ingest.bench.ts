@@ -1,7 +1,7 @@
 // Ingest benchmark: sustained HTTP ingest (Segment batch calls; identity resolution, profile and
 // timeline writes included) against the raw limit of the same database, COPY of the same event
 // rows into a bare table. Then the latency at half the measured load.
-//   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=8]
+//   npm run bench -- [--db=postgres|pglite|both] [--events=200000] [--users=events/10] [--batch=500] [--concurrency=16]
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 //                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
@@ -40,8 +40,9 @@ const EVENTS = Number(arg('events', '200000'));
 const BATCH = Number(arg('batch', '500'));
 // Enough clients that requests always wait at the hub: with 4 a group took every waiting request,
 // all clients waited for the same commit and the hub's thread sat idle ~40 % of the time (a
-// convoy, not the hub's capacity); 8 and more keep it busy (docs/benchmarks.md, fifth session).
-const CONCURRENCY = Number(arg('concurrency', '8'));
+// convoy, not the hub's capacity; fifth session). With a parsing thread the hub answers faster,
+// and 8 clients left the cores idle part of the time again; 16 and 32 give the same rate (sixth).
+const CONCURRENCY = Number(arg('concurrency', '16'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
@@ -288,12 +289,13 @@ async function benchOne(kind: 'postgres' | 'pglite') {
 const which = arg('db', 'both');
 const kinds =
   which === 'both' ? (['postgres', 'pglite'] as const) : ([which as 'postgres' | 'pglite'] as const);
+const PARSE_THREADS = arg('parse-threads', String(defaultParseThreads()));
 // `npm start` gives the hub a 64 MB young generation (package.json); `npm run bench` gives it to the
 // hub here too. Said in the header, so a run without it (npx tsx …) is seen for what it is.
 const youngGeneration =
   process.execArgv.find((f) => f.startsWith('--max-semi-space-size')) ?? "V8's default young generation";
 console.log(
-  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}; hub: ${youngGeneration}, ${arg('parse-threads', 'default') === 'default' ? `${defaultParseThreads()} parsing thread(s) (default)` : `${arg('parse-threads', '')} parsing thread(s)`}`,
+  `Ingest benchmark: ${fmt(EVENTS)} events (~500 B, 10% identify with email+phone) of ${fmt(USERS)} users, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP clients${INGEST_WORKERS > 0 ? `, ${INGEST_WORKERS} ingest worker processes` : ''}; hub: ${youngGeneration}, ${PARSE_THREADS} parsing thread(s)`,
 );
 for (const kind of kinds) {
   const r = await benchOne(kind);
