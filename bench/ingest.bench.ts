@@ -163,7 +163,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
     }
     await client.end();
   } else {
-    // PGlite has no client COPY stream: its fastest bulk path is the multi-row INSERT the hub uses too.
+    // PGlite has no client COPY stream: its fastest bulk path is COPY from a blob, as the hub's.
     for (let i = 0; i < matrix.length; i += BATCH)
       await db.opened.db.asSystem((tx) =>
         tx.appendRows('bench_raw_events', columns, matrix.slice(i, i + BATCH)),
@@ -310,7 +310,7 @@ for (const kind of kinds) {
     `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs${r.serverCpu === null ? '' : `, PostgreSQL server ${fmt(r.serverCpu, 1)} µs`})`,
   );
   console.log(
-    `  raw ${r.kind === 'postgres' ? 'COPY' : 'multi-row INSERT'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,
+    `  raw ${r.kind === 'postgres' ? 'COPY' : 'COPY from a blob'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,
   );
   console.log(
     `  raw, same table with the events' primary key and timeline index  ${fmt(r.indexedCopyRate).padStart(9)} rows/s`,
