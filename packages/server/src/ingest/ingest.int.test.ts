@@ -138,6 +138,33 @@ describe('Segment ingest', () => {
     expect(bad.json().error.field).toBe('sentAt');
   });
 
+  it('stores NUL characters, which PostgreSQL cannot store, as U+FFFD instead of failing', async () => {
+    const single = await send(hub, ws.writeKey, 'track', {
+      userId: 'u-nul\u0000x',
+      event: 'Nul\u0000',
+      properties: { text: 'a\u0000b', escaped: 'c\\u0000d' },
+    });
+    expect(single.statusCode).toBe(200);
+    // Big enough to be read on a parsing thread.
+    const batch = Array.from({ length: 40 }, (_, i) => ({
+      type: 'track',
+      userId: 'u-nul\u0000x',
+      event: 'Batch',
+      properties: { i, text: `${'متن '.repeat(60)}${i === 7 ? '\u0000' : ''}` },
+    }));
+    expect((await send(hub, ws.writeKey, 'batch', { batch })).statusCode).toBe(200);
+    const customer = await lookup('userId', 'u-nul\ufffdx');
+    expect(customer.statusCode).toBe(200);
+    const events = (await timeline(customer.json().id)).events as {
+      event: string;
+      properties: Record<string, unknown>;
+    }[];
+    expect(events).toHaveLength(41);
+    const nul = events.find((e) => e.event === 'Nul\ufffd')!;
+    expect(nul.properties).toEqual({ text: 'a\ufffdb', escaped: 'c\\u0000d' });
+    expect(events.find((e) => e.properties.i === 7)!.properties.text).toMatch(/\ufffd$/);
+  });
+
   it('rejects a whole batch with one invalid event, naming the field, and stores nothing of it', async () => {
     const reply = await send(hub, ws.writeKey, 'batch', {
       batch: [

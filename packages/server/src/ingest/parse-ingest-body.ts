@@ -53,7 +53,7 @@ export function parseIngestBody(input: {
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(withoutNulCharacters(raw.toString('utf8')));
   } catch (error) {
     return err(
       appError('PSK_BODY_NOT_JSON', {
@@ -132,6 +132,18 @@ export function parseIngestBody(input: {
     );
   }
   return ok({ calls, writeKey: record.writeKey, texts });
+}
+
+// A JSON \u0000 escape not itself escaped: after an even number of backslashes.
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * PostgreSQL cannot store the NUL character in text or jsonb, and a client may send one escaped
+ * (`\u0000`; a raw one is not valid JSON). Each becomes U+FFFD, the replacement character, as
+ * warehouse loaders strip NULs, rather than refusing the whole batch.
+ */
+function withoutNulCharacters(text: string): string {
+  return text.includes('\\u0000') ? text.replace(NUL_ESCAPE, '$1\\ufffd') : text;
 }
 
 function isDateLike(value: unknown): value is string | number {
