@@ -27,7 +27,8 @@ const MAX_ROW_ERRORS = 100;
 export function csvToCalls(input: { kind: ImportKind; csv: string }): Result<SegmentCall[], AppError> {
   let records: Record<string, string>[];
   try {
-    records = parse(input.csv, {
+    // PostgreSQL cannot store NUL characters: each becomes U+FFFD, as in the Segment API (docs/ingest.md).
+    records = parse(input.csv.replaceAll('\u0000', '\ufffd'), {
       columns: true,
       skip_empty_lines: true,
       trim: true,

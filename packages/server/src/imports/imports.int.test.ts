@@ -34,6 +34,14 @@ describe('CSV import', () => {
     expect((await get(hub, ws.token, '/api/customers/lookup?type=userId&value=c-1')).statusCode).toBe(404);
   });
 
+  it('imports a NUL character as U+FFFD, which PostgreSQL can store', async () => {
+    const reply = await upload('customers', 'userId,email,phone,name\nc-nul,nul@x.ir,,Al\u0000i\n');
+    const last = JSON.parse(reply.body.trim().split('\n').at(-1)!);
+    expect(last).toEqual({ done: true, imported: 1, duplicates: 0 });
+    const found = await get(hub, ws.token, '/api/customers/lookup?type=userId&value=c-nul');
+    expect(found.json().traits.name).toBe('Al\ufffdi');
+  });
+
   it('imports customers and their events with progress, and re-importing stores nothing twice', async () => {
     const rows = Array.from(
       { length: 1200 },
