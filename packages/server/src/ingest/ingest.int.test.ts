@@ -21,6 +21,7 @@ const timeline = async (customerId: string, query = '') =>
       timestamp: string;
       receivedAt: string;
       context: Record<string, unknown>;
+      properties: Record<string, unknown>;
       messageId: string;
     }[];
     nextCursor: string | null;
@@ -155,10 +156,7 @@ describe('Segment ingest', () => {
     expect((await send(hub, ws.writeKey, 'batch', { batch })).statusCode).toBe(200);
     const customer = await lookup('userId', 'u-nul\ufffdx');
     expect(customer.statusCode).toBe(200);
-    const events = (await timeline(customer.json().id)).events as {
-      event: string;
-      properties: Record<string, unknown>;
-    }[];
+    const { events } = await timeline(customer.json().id);
     expect(events).toHaveLength(41);
     const nul = events.find((e) => e.event === 'Nul\ufffd')!;
     expect(nul.properties).toEqual({ text: 'a\ufffdb', escaped: 'c\\u0000d' });
