@@ -42,7 +42,17 @@ export type Tx = {
   awaitReleased(): Promise<void>;
 };
 
-export type TransactionOptions = { exclusive?: boolean; releasable?: boolean; lock?: string };
+export type TransactionOptions = {
+  exclusive?: boolean;
+  releasable?: boolean;
+  lock?: string;
+  /**
+   * The transaction's opening statements (BEGIN, scope, locks) wait for its first query and go
+   * with it, in one round trip: that query's parameters are then sent inline (strings, numbers,
+   * booleans and arrays of them only). A transaction that runs no statement opens none.
+   */
+  openWithFirstQuery?: boolean;
+};
 
 export type Database = {
   kind: 'pglite' | 'postgres';
@@ -144,10 +154,31 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       throw new Error(`not a workspace id: ${workspaceId}`);
     }
     const inline = (sql: string) => sql.replace('$1', `'${workspaceId}'`);
-    let holdingIdentity = false;
+    const opening = ['BEGIN'];
+    if (workspaceId) opening.push(inline(SCOPE_TO_WORKSPACE));
+    if (workspaceId && mode.exclusive && mode.releasable) opening.push(inline(LOCK_IDENTITY));
+    if (workspaceId && mode.exclusive && !mode.releasable) {
+      opening.push(inline(LOCK_IDENTITY), inline(WAIT_FOR_WRITERS));
+    }
+    if (mode.lock) opening.push(LOCK_FOR_TRANSACTION.replace('$1', `'${lockName(mode.lock)}'`));
+    let opened = false;
+    const open = async () => {
+      if (opened) return;
+      opened = true;
+      await client.query(opening.join('; '));
+    };
+    let holdingIdentity = Boolean(workspaceId && mode.exclusive);
     let unscoped = false;
     const tx: Tx = {
       async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
+        if (!opened) {
+          opened = true;
+          // Several statements in one simple query, each with a snapshot of its own.
+          const results = (await client.query(
+            `${opening.join('; ')}; ${withInlineParameters(text, params)}`,
+          )) as unknown as pg.QueryResult[];
+          return results[results.length - 1]!.rows as R[];
+        }
         // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
         // rows were scoped by the caller); the workspace role comes back before the next query.
         if (unscoped) {
@@ -157,6 +188,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
         return (await client.query(statement(text, params, options))).rows as R[];
       },
       async appendRows(table, columns, rows) {
+        await open();
         if (byInsert(rows)) {
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;
@@ -170,33 +202,27 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       },
       async releaseExclusive() {
         if (!holdingIdentity || !mode.releasable) return;
+        await open();
         // Joins the writers before letting go, so no one who must wait for it can slip in between.
         await client.query(`${inline(JOIN_WRITERS)}; ${inline(UNLOCK_IDENTITY)}`);
         holdingIdentity = false;
       },
       async awaitReleased() {
+        await open();
         if (holdingIdentity) await client.query(inline(WAIT_FOR_WRITERS));
       },
     };
-    const opening = ['BEGIN'];
-    if (workspaceId) opening.push(inline(SCOPE_TO_WORKSPACE));
-    if (workspaceId && mode.exclusive && mode.releasable) opening.push(inline(LOCK_IDENTITY));
-    if (workspaceId && mode.exclusive && !mode.releasable) {
-      opening.push(inline(LOCK_IDENTITY), inline(WAIT_FOR_WRITERS));
-    }
-    if (mode.lock) opening.push(LOCK_FOR_TRANSACTION.replace('$1', `'${lockName(mode.lock)}'`));
-    holdingIdentity = Boolean(workspaceId && mode.exclusive);
     const unlock = () => (holdingIdentity ? `; ${inline(UNLOCK_IDENTITY)}` : '');
     try {
-      await client.query(opening.join('; '));
+      if (!mode.openWithFirstQuery) await open();
       const result = await fn(tx);
-      await client.query(`COMMIT${unlock()}`);
+      if (opened) await client.query(`COMMIT${unlock()}`);
       client.release();
       return result;
     } catch (error) {
       // A live connection lets go of its session lock; a broken one is destroyed, which drops it.
       let broken = false;
-      await client.query(`ROLLBACK${unlock()}`).catch(() => (broken = true));
+      if (opened) await client.query(`ROLLBACK${unlock()}`).catch(() => (broken = true));
       client.release(broken);
       throw error;
     }
@@ -221,6 +247,28 @@ export async function openPostgres(connectionString: string): Promise<Database> 
  */
 function byInsert(rows: unknown[][]): boolean {
   return rows.length < COPY_THRESHOLD && !rows.some((row) => row.some((v) => v instanceof CopyColumns));
+}
+
+/**
+ * The statement with its parameters written in as literals, for a simple query that carries other
+ * statements in the same round trip. Only the values such statements use are taken.
+ */
+function withInlineParameters(text: string, params: unknown[]): string {
+  return text.replace(/\$(\d+)(?!\d)/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
+}
+
+function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && Number.isFinite(value)) return `(${value})`;
+  if (Array.isArray(value)) {
+    const elements = value.map((v) =>
+      v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`,
+    );
+    return pg.escapeLiteral(`{${elements.join(',')}}`);
+  }
+  throw new Error(`a parameter of type ${typeof value} cannot be sent inline`);
 }
 
 /** A lock name is inlined into the opening statements, so only plain names are taken. */

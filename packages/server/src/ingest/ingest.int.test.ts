@@ -81,6 +81,23 @@ describe('Segment ingest', () => {
     expect((await timeline(id)).events).toHaveLength(2);
   });
 
+  it('knows a repeat whatever characters its messageId holds', async () => {
+    // The repeat check goes inline with the transaction's opening on a server (db/database.ts).
+    const ids = [`it's`, 'say "hi"', 'back\\slash', '{brace},comma', 'NULL', 'پیام ۱', ' padded ', 'a\\"b'];
+    const batch = ids.map((messageId) => ({ type: 'track', userId: 'u-odd-ids', event: 'Odd', messageId }));
+    expect((await send(hub, ws.writeKey, 'batch', { batch })).json()).toMatchObject({
+      accepted: ids.length,
+      duplicates: 0,
+    });
+    expect((await send(hub, ws.writeKey, 'batch', { batch })).json()).toMatchObject({
+      accepted: 0,
+      duplicates: ids.length,
+    });
+    const id = (await lookup('userId', 'u-odd-ids')).json().id;
+    const stored = (await timeline(id)).events.map((e) => e.messageId);
+    expect(stored.sort()).toEqual(ids.map((m) => m.trim()).sort());
+  });
+
   it('corrects the timestamp for client clock skew from sentAt and keeps context and integrations', async () => {
     // The client clock is one hour fast; the event happened 10 s before it was sent.
     const clientNow = Date.now() + 3_600_000;

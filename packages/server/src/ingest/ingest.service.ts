@@ -151,7 +151,8 @@ export function createIngestPipeline(deps: {
       const results = await deps.db.inWorkspace(
         workspaceId,
         (tx) => writeBatch(tx, workspaceId, events, { onReleased, knownIdentifiers }),
-        { exclusive: true, releasable: true },
+        // Its first query is the repeat check, whose message ids go inline with the opening.
+        { exclusive: true, releasable: true, openWithFirstQuery: true },
       );
       observeFlush((performance.now() - started) / 1000);
       answer(group, events, results);
