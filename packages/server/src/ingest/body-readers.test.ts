@@ -11,7 +11,7 @@ const source = {
   channel: 'web',
   traitPriority: 5,
 };
-const readers = createBodyReaders({ threads: 1, logger: createLogger('silent') });
+const readers = createBodyReaders({ threads: 1, logger: createLogger('silent'), busyAbove: 0 });
 afterAll(() => readers.close());
 
 function bodyOf(batch: unknown[], extra: Record<string, unknown> = {}): SegmentBody {
@@ -81,6 +81,27 @@ describe('parsing threads', () => {
     if (threaded.isErr() && !inPlace.ok) {
       expect(threaded.error).toEqual(inPlace.error);
       expect(threaded.error.field).toBe('batch[120].event');
+    }
+  });
+
+  it('take bodies only while the main thread is busy, which reads them in place sooner otherwise', async () => {
+    const adaptive = createBodyReaders({ threads: 1, logger: createLogger('silent') });
+    try {
+      const body = bodyOf(calls);
+      let threaded = false;
+      for (let attempt = 0; attempt < 100 && !threaded; attempt++) {
+        const until = performance.now() + 120; // a busy event loop
+        while (performance.now() < until);
+        await new Promise((r) => setTimeout(r, 0));
+        const events = (await adaptive.read({ ...body, raw: Buffer.from(body.raw) }))._unsafeUnwrap();
+        threaded = typeof events[0]!.columns === 'string';
+      }
+      expect(threaded).toBe(true);
+      await new Promise((r) => setTimeout(r, 250)); // an idle event loop again
+      const idle = (await adaptive.read({ ...body, raw: Buffer.from(body.raw) }))._unsafeUnwrap();
+      expect(Array.isArray(idle[0]!.columns)).toBe(true);
+    } finally {
+      await adaptive.close();
     }
   });
 
