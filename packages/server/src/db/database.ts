@@ -172,11 +172,10 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     const tx: Tx = {
       async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
         if (!opened) {
-          opened = true;
           // Several statements in one simple query, each with a snapshot of its own.
-          const results = (await client.query(
-            `${opening.join('; ')}; ${withInlineParameters(text, params)}`,
-          )) as unknown as pg.QueryResult[];
+          const statements = `${opening.join('; ')}; ${withInlineParameters(text, params)}`;
+          opened = true;
+          const results = (await client.query(statements)) as unknown as pg.QueryResult[];
           return results[results.length - 1]!.rows as R[];
         }
         // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
