@@ -48,8 +48,9 @@ export type HubEvent = {
   traits: Record<string, unknown>;
   group: { groupId: string; traits: Record<string, unknown>; roles: string[] } | null;
   /**
-   * The source's name and priority, for traits. One object for all events of a request (and no
-   * traits, one empty object): a thread sends an object its events share once, not per event.
+   * Where the event came from; its name and priority decide trait conflicts. The events of a
+   * request share one source object (and those without traits one empty traits object): a
+   * parsing thread sends an object its events share once, not per event.
    */
   source: EventSource;
 };

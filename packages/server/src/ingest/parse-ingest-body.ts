@@ -7,7 +7,7 @@ import { appError, type AppError } from '../core/errors.ts';
 import { validationError } from '../api/error-handler.ts';
 import { jsonByteSize, type JsonTexts } from './json-texts.ts';
 import { parseSegmentCall } from './parse-segment-call.ts';
-import type { EventType, SegmentCall } from './segment.schema.ts';
+import { DateLike, type EventType, type SegmentCall } from './segment.schema.ts';
 
 export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_BATCH_BYTES = 500 * 1024;
@@ -85,15 +85,10 @@ export function parseIngestBody(input: {
   }
   // Batch-level context, integrations and sentAt apply to each event that has none, as in
   // Segment's batch API: its libraries (analytics-node among them) send sentAt with the batch only.
-  if (record.sentAt !== undefined && record.sentAt !== null && !isDateLike(record.sentAt)) {
-    return err(
-      appError('PSK_INGEST_INVALID_EVENT', {
-        field: 'sentAt',
-        message: 'sentAt must be an ISO 8601 date (field: sentAt)',
-      }),
-    );
-  }
-  const sentAt = isDateLike(record.sentAt) ? record.sentAt : undefined;
+  const batchSentAt = DateLike.nullable().optional().safeParse(record.sentAt);
+  if (!batchSentAt.success)
+    return err(validationError(batchSentAt.error.issues, 'sentAt', 'PSK_INGEST_INVALID_EVENT'));
+  const sentAt = batchSentAt.data ?? undefined;
   const shared = {
     ...(isObject(record.context) ? { context: record.context } : {}),
     ...(isObject(record.integrations) ? { integrations: record.integrations } : {}),
@@ -144,10 +139,6 @@ const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
  */
 function withoutNulCharacters(text: string): string {
   return text.includes('\\u0000') ? text.replace(NUL_ESCAPE, '$1\\ufffd') : text;
-}
-
-function isDateLike(value: unknown): value is string | number {
-  return (typeof value === 'string' || typeof value === 'number') && !Number.isNaN(new Date(value).getTime());
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -6,7 +6,7 @@ export const EVENT_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'ali
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const Id = z.union([z.string().trim().min(1).max(256), z.number().finite()]).transform(String);
-const DateLike = z
+export const DateLike = z
   .union([z.string(), z.number()])
   .refine((v) => !Number.isNaN(new Date(v).getTime()), 'must be an ISO-8601 date');
 const Json = z.record(z.string(), z.unknown());
