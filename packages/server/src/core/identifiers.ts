@@ -23,8 +23,8 @@ export type Identifier = {
   value: string;
   /**
    * Type and value as one string (identity's `keyOf`), made once where an event is read: identity
-   * resolution looks each identifier up several times, and a key made per look-up was a tenth of
-   * the ingest thread's work (docs/benchmarks.md, "Ingest", sixth session).
+   * resolution looks each identifier up several times, and making a key per look-up put the
+   * function that did it at 5–7 % of the ingest thread's profile (docs/benchmarks.md, sixth session).
    */
   key?: string;
 };

@@ -9,8 +9,8 @@ const COPY_CHUNK_BYTES = 65_536;
  * flattening, then encoding). CopyData boundaries need not follow rows, so a chunk ends anywhere.
  * A CopyColumns value is columns already encoded, written as they are.
  */
-export function* copyTextChunks(rows: unknown[][], chunkBytes = COPY_CHUNK_BYTES): Generator<Buffer> {
-  let chunk = Buffer.allocUnsafe(chunkBytes);
+export function* copyTextChunks(rows: unknown[][]): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
   let length = 0;
   for (const row of rows) {
     for (let c = 0; c < row.length; c++) {
@@ -20,7 +20,7 @@ export function* copyTextChunks(rows: unknown[][], chunkBytes = COPY_CHUNK_BYTES
       const most = text.length * 3 + 1;
       if (length + most > chunk.length) {
         if (length > 0) yield chunk.subarray(0, length);
-        chunk = Buffer.allocUnsafe(Math.max(chunkBytes, most));
+        chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, most));
         length = 0;
       }
       length += chunk.write(text, length);
