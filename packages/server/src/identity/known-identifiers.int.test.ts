@@ -2,9 +2,15 @@
 // another process moves identifiers to another customer: these tests send an identifier's events
 // through one hub while another merges and unmerges its profile, and check where they land.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type BuiltApp } from '../app.ts';
-import { createLogger } from '../core/logger.ts';
-import { get, newWorkspace, send, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import type { BuiltApp } from '../app.ts';
+import {
+  get,
+  newWorkspace,
+  send,
+  startAnotherHub,
+  startTestHub,
+  type TestHub,
+} from '../test-support/test-hub.ts';
 
 let hub: TestHub;
 let other: BuiltApp;
@@ -12,7 +18,7 @@ let ws: Awaited<ReturnType<typeof newWorkspace>>;
 
 beforeAll(async () => {
   hub = await startTestHub();
-  other = await buildApp({ db: hub.database.db, logger: createLogger('silent'), ingestFlushMs: 1 });
+  other = await startAnotherHub(hub);
   ws = await newWorkspace(hub);
 });
 afterAll(async () => {

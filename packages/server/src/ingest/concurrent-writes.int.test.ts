@@ -2,10 +2,9 @@
 // and commits, and several hub processes may share a database. These tests send one workspace's
 // events through two hubs at once and check what serial writing would have given.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type BuiltApp } from '../app.ts';
-import { createLogger } from '../core/logger.ts';
+import type { BuiltApp } from '../app.ts';
 import { seededRandom } from '../core/seeded-random.ts';
-import { newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
+import { newWorkspace, startAnotherHub, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 import { normalizeEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
 import { writeBatch } from './write-batch.ts';
@@ -16,7 +15,7 @@ let ws: Awaited<ReturnType<typeof newWorkspace>>;
 
 beforeAll(async () => {
   hub = await startTestHub();
-  second = await buildApp({ db: hub.database.db, logger: createLogger('silent'), ingestFlushMs: 1 });
+  second = await startAnotherHub(hub);
   ws = await newWorkspace(hub);
 });
 afterAll(async () => {

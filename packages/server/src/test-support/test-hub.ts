@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildApp, type BuiltApp } from '../app.ts';
 import { createLogger } from '../core/logger.ts';
+import type { Database } from '../db/database.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open-database.ts';
 import { createScratchDatabase } from '../db/scratch-database.ts';
 
@@ -26,11 +27,7 @@ export async function startTestHub(): Promise<TestHub> {
   } else {
     database = await openDatabase({ inMemory: true });
   }
-  const built = await buildApp({
-    db: database.db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    ingestFlushMs: 1,
-  });
+  const built = await hubOn(database.db);
   return {
     ...built,
     database,
@@ -41,6 +38,15 @@ export async function startTestHub(): Promise<TestHub> {
       await dropDatabase?.();
     },
   };
+}
+
+/** Another hub process on the test hub's database, as a second server of one deployment (close it). */
+export function startAnotherHub(hub: TestHub): Promise<BuiltApp> {
+  return hubOn(hub.database.db);
+}
+
+function hubOn(db: Database): Promise<BuiltApp> {
+  return buildApp({ db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ingestFlushMs: 1 });
 }
 
 type Json = Record<string, unknown>;
