@@ -6,8 +6,9 @@ import { sendError } from '../api/error-handler.ts';
 import type { Hub } from '../api/hub.ts';
 import type { AppError } from '../core/errors.ts';
 import type { SourceKey } from '../workspaces/auth.service.ts';
-import { normalizeEvent, type HubEvent } from './normalize-event.ts';
+import type { HubEvent } from './normalize-event.ts';
 import { parseIngestBody } from './parse-ingest-body.ts';
+import { eventsOfBody } from './read-segment-body.ts';
 import { EVENT_TYPES, IngestReply, type EventType } from './segment.schema.ts';
 
 const ENDPOINTS = [...EVENT_TYPES, 'batch'] as const;
@@ -64,9 +65,5 @@ async function readEvents(
     request,
     parsed.isOk() ? parsed.value.writeKey : undefined,
   );
-  const receivedAt = new Date();
-  return parsed.map(({ calls, texts }) => ({
-    source,
-    events: calls.map((call) => normalizeEvent(call, receivedAt, source, texts)),
-  }));
+  return parsed.map((body) => ({ source, events: eventsOfBody(body, new Date(), source) }));
 }
