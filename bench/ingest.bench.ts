@@ -277,6 +277,10 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       p50: percentile(paced.latencies.slice(warmupCalls), 50),
       p99: percentile(paced.latencies.slice(warmupCalls), 99),
       afterCheckpoint: paced.latencies.slice(0, warmupCalls),
+      // CPU per event at half load: 50-event calls cost more per event than the saturating phase's.
+      halfHubCpu: (paced.hubCpuSeconds / latencyEvents) * 1e6,
+      halfLoadCpu: (paced.cpuSeconds / latencyEvents) * 1e6,
+      halfServerCpu: paced.serverCpuSeconds === null ? null : (paced.serverCpuSeconds / latencyEvents) * 1e6,
     };
   } finally {
     await stopWorkers?.();
@@ -332,6 +336,9 @@ for (const kind of kinds) {
   }
   console.log(
     `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
+  );
+  console.log(
+    `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs; ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
   );
   if (r.afterCheckpoint.length > 0)
     console.log(
