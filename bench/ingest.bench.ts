@@ -14,10 +14,8 @@
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyIn } from '../packages/server/src/db/copy-in.ts';
 import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
@@ -155,10 +153,11 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
     const client = new pg.Client({ connectionString: db.url! });
     await client.connect();
     for (let i = 0; i < matrix.length; i += BATCH) {
-      // Encoded by the hub's own COPY encoder, inside the timing, as the hub's COPY is.
-      await pipeline(
-        Readable.from(copyTextChunks(matrix.slice(i, i + BATCH))),
-        client.query(copyFrom(`COPY bench_raw_events (${columns.join(',')}) FROM STDIN`)),
+      // Encoded by the hub's own COPY encoder and sent as the hub sends it, inside the timing.
+      await copyIn(
+        client,
+        `COPY bench_raw_events (${columns.join(',')}) FROM STDIN`,
+        copyTextChunks(matrix.slice(i, i + BATCH)),
       );
     }
     await client.end();

@@ -5,9 +5,7 @@ import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { UUID_PATTERN } from '../core/ids.ts';
-import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { copyIn } from './copy-in.ts';
 import { CopyColumns, copyTextChunks } from './copy-text.ts';
 
 export type Row = Record<string, unknown>;
@@ -22,8 +20,16 @@ export type QueryOptions = {
   prepare?: boolean;
 };
 
+/** A statement and its parameters, for `Tx.queries`. */
+export type Statement = { text: string; params?: unknown[] };
+
 export type Tx = {
   query<T = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
+  /**
+   * Several statements in one round trip, each with its own rows: a simple query, so parameters
+   * go inline (strings, numbers, booleans and arrays of them only). On PGlite they run in turn.
+   */
+  queries(statements: Statement[]): Promise<Row[][]>;
   /**
    * Bulk append by COPY (few rows by one INSERT). A CopyColumns value is columns already in COPY
    * text: rows with one always go by COPY.
@@ -47,9 +53,10 @@ export type TransactionOptions = {
   releasable?: boolean;
   lock?: string;
   /**
-   * The transaction's opening statements (BEGIN, scope, locks) wait for its first query and go
-   * with it, in one round trip: that query's parameters are then sent inline (strings, numbers,
-   * booleans and arrays of them only). A transaction that runs no statement opens none.
+   * The transaction's opening statements (BEGIN, scope, locks) wait for its first query (or
+   * `queries`) and go with it, in one round trip: that query's parameters are then sent inline
+   * (strings, numbers, booleans and arrays of them only). A transaction that runs no statement
+   * opens none.
    */
   openWithFirstQuery?: boolean;
 };
@@ -94,6 +101,7 @@ const JOIN_WRITERS = "SELECT pg_advisory_xact_lock_shared(hashtext($1::text || '
 const LOCK_NAME = /^[\w:.-]{1,200}$/;
 const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
+const TAKE_WORKSPACE_ROLE = "SELECT set_config('role', 'pishkhan_app', true)";
 
 // node-postgres returns int8 as strings; counts and sizes here fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -103,6 +111,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   const wrap = (q: Pick<PGlite, 'query'>, scoped: boolean): Tx => ({
     async query<T>(text: string, params: unknown[] = []) {
       return (await q.query<T>(text, params)).rows;
+    },
+    async queries(statements) {
+      const rows: Row[][] = [];
+      for (const { text, params } of statements) rows.push((await q.query<Row>(text, params)).rows);
+      return rows;
     },
     async appendRows(table, columns, rows) {
       if (byInsert(rows)) {
@@ -168,23 +181,20 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       await client.query(opening.join('; '));
     };
     let holdingIdentity = Boolean(workspaceId && mode.exclusive);
-    let unscoped = false;
     const tx: Tx = {
       async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
-        if (!opened) {
-          // Several statements in one simple query, each with a snapshot of its own.
-          const statements = `${opening.join('; ')}; ${withInlineParameters(text, params)}`;
-          opened = true;
-          const results = (await client.query(statements)) as unknown as pg.QueryResult[];
-          return results[results.length - 1]!.rows as R[];
-        }
-        // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
-        // rows were scoped by the caller); the workspace role comes back before the next query.
-        if (unscoped) {
-          await client.query("SELECT set_config('role', 'pishkhan_app', true)");
-          unscoped = false;
-        }
+        if (!opened) return (await this.queries([{ text, params }]))[0] as R[];
         return (await client.query(statement(text, params, options))).rows as R[];
+      },
+      async queries(statements) {
+        // Each statement of a simple query has a snapshot of its own, as separate queries would.
+        const texts = statements.map(({ text, params }) => withInlineParameters(text, params ?? []));
+        const before = opened ? [] : opening;
+        opened = true;
+        const results = (await client.query([...before, ...texts].join('; '))) as unknown as
+          pg.QueryResult | pg.QueryResult[];
+        const each = Array.isArray(results) ? results : [results];
+        return each.slice(each.length - statements.length).map((r) => r.rows as Row[]);
       },
       async appendRows(table, columns, rows) {
         await open();
@@ -192,12 +202,14 @@ export async function openPostgres(connectionString: string): Promise<Database> 
           await insertInChunks((text, params) => this.query(text, params), table, columns, rows);
           return;
         }
-        if (workspaceId && !unscoped) {
-          await client.query('RESET ROLE');
-          unscoped = true;
-        }
-        const stream = client.query(copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN`));
-        await pipeline(Readable.from(copyTextChunks(rows)), stream);
+        // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
+        // rows were scoped by the caller), and the workspace role comes back in the same round trip.
+        const copy = `COPY ${table} (${columns.join(',')}) FROM STDIN`;
+        await copyIn(
+          client,
+          workspaceId ? `RESET ROLE; ${copy}; ${TAKE_WORKSPACE_ROLE}` : copy,
+          copyTextChunks(rows),
+        );
       },
       async releaseExclusive() {
         if (!holdingIdentity || !mode.releasable) return;

@@ -5,7 +5,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import { keyOf, type Identifier, type IdentifierType } from '../core/identifiers.ts';
 import { uuidv7 } from '../core/ids.ts';
-import type { Database, Tx } from '../db/database.ts';
+import type { Database, Row, Statement, Tx } from '../db/database.ts';
 import { compileRules, IdentityRules, type CompiledRules } from './identity-rules.ts';
 import type { KnownIdentifiers } from './known-identifiers.ts';
 import { resolveIdentities, type KnownProfile, type Resolution } from './resolve-identities.ts';
@@ -40,12 +40,12 @@ export async function resolveBatch(
   input: {
     workspaceId: string;
     events: { messageId: string; identifiers: Identifier[] }[];
-    /** This process's memory of identifiers' customers (none: every identifier is looked up). */
-    knownIdentifiers?: KnownIdentifiers;
+    /** The stored customers of (at least) the events' identifiers, from `lookUpOwners`. */
+    owners: Owners;
   },
 ): Promise<{ resolution: Resolution; rules: CompiledRules }> {
   const { workspaceId, events } = input;
-  const { rules, owner } = await findOwners(tx, workspaceId, events, input.knownIdentifiers);
+  const { rules, owner } = input.owners;
   const { settled, changing } = settleKnownEvents(events, owner, rules);
   const open = events.filter((_, i) => settled[i] === undefined);
   const decided = resolveIdentities({
@@ -66,17 +66,21 @@ export async function resolveBatch(
   return { resolution, rules };
 }
 
+/** The workspace's rules and the stored customer of each identifier (by `keyOf`). */
+export type Owners = { rules: CompiledRules; owner: Map<string, string> };
+
 /**
- * The stored customer of each identifier of the batch (by `keyOf`), with the workspace's rules.
- * Most events repeat identifiers their profile already has: for those the customer this process
- * already knows suffices, and the others take one index look-up each.
+ * The look-up of a batch's identifiers' customers, as a statement and what reads its rows, so that
+ * the caller can send it in one round trip with others (ingest sends it with the transaction's
+ * opening and the repeat check). Most events repeat identifiers their profile already has: for
+ * those the customer this process already knows suffices, and the others take one index look-up
+ * each. Run it in the transaction that holds the workspace's identity lock.
  */
-async function findOwners(
-  tx: Tx,
+export function lookUpOwners(
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
   known: KnownIdentifiers | undefined,
-): Promise<{ rules: CompiledRules; owner: Map<string, string> }> {
+): { statement: Statement; read(tx: Tx, rows: Row[]): Promise<Owners> } {
   const byKey = new Map<string, Identifier>();
   for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
   const kept = known?.of(workspaceId);
@@ -87,21 +91,23 @@ async function findOwners(
     if (customerId === undefined) unknown.push(entry);
     else owner.set(entry[0], customerId);
   }
-  const probed = await probeIdentifiers(tx, workspaceId, unknown);
-  let found = probed.found;
-  if (kept && kept.epoch !== probed.epoch && owner.size > 0) {
-    // A merge, here or in another process, since they were read: they may belong elsewhere now.
-    const again = await probeIdentifiers(
-      tx,
-      workspaceId,
-      [...owner.keys()].map((key) => [key, byKey.get(key)!]),
-    );
-    owner.clear();
-    found = found.concat(again.found);
-  }
-  known?.remember(workspaceId, probed.epoch, found);
-  for (const [key, customerId] of found) owner.set(key, customerId);
-  return { rules: probed.rules, owner };
+  return {
+    statement: probeIdentifiers(workspaceId, unknown),
+    async read(tx, rows) {
+      const probed = readProbe(rows, unknown);
+      let found = probed.found;
+      if (kept && kept.epoch !== probed.epoch && owner.size > 0) {
+        // A merge, here or in another process, since they were read: they may belong elsewhere now.
+        const again = [...owner.keys()].map((key): [string, Identifier] => [key, byKey.get(key)!]);
+        const { text, params } = probeIdentifiers(workspaceId, again);
+        owner.clear();
+        found = found.concat(readProbe(await tx.query(text, params), again).found);
+      }
+      known?.remember(workspaceId, probed.epoch, found);
+      for (const [key, customerId] of found) owner.set(key, customerId);
+      return { rules: probed.rules, owner };
+    },
+  };
 }
 
 /**
@@ -157,35 +163,41 @@ async function profilesOf(tx: Tx, workspaceId: string, customerIds: Set<string>)
 }
 
 /**
- * The customers of identifiers (keyed by `keyOf`) that are stored, with the workspace's rules and
- * identity epoch, in one round trip: the rules in one row (n is null), then one row per identifier
- * found, numbered as asked (rows of the rules or of the identifier itself would be parsed again per
- * row). LATERAL … LIMIT 1 makes each a primary-key probe whatever the table's statistics say (a
- * fast-growing table's stale statistics chose a full scan).
+ * The statement that finds the customers of identifiers (keyed by `keyOf`) that are stored, with
+ * the workspace's rules and identity epoch: the rules in one row (n is null), then one row per
+ * identifier found, numbered as asked (rows of the rules or of the identifier itself would be
+ * parsed again per row). LATERAL … LIMIT 1 makes each a primary-key probe whatever the table's
+ * statistics say (a fast-growing table's stale statistics chose a full scan).
  */
-async function probeIdentifiers(
-  tx: Tx,
+function probeIdentifiers(
   workspaceId: string,
   identifiers: [key: string, identifier: Identifier][],
-): Promise<{ rules: CompiledRules; epoch: number; found: [key: string, customerId: string][] }> {
-  const rows = await tx.query<{
-    n: number | null;
-    customer_id: string | null;
-    identity_rules: unknown;
-    identity_epoch: number | null;
-  }>(
-    `SELECT NULL::int AS n, NULL::uuid AS customer_id, identity_rules, identity_epoch FROM workspaces WHERE id = $1
+): Statement {
+  return {
+    text: `SELECT NULL::int AS n, NULL::uuid AS customer_id, identity_rules, identity_epoch FROM workspaces WHERE id = $1
      UNION ALL
      SELECT q.n::int, m.customer_id, NULL, NULL FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
      CROSS JOIN LATERAL (
        SELECT i.customer_id FROM identities i
        WHERE i.workspace_id = $1 AND i.type = q.type AND i.value = q.value LIMIT 1
      ) m`,
-    [workspaceId, identifiers.map(([, i]) => i.type), identifiers.map(([, i]) => i.value)],
-  );
-  const head = rows.find((r) => r.n === null);
+    params: [workspaceId, identifiers.map(([, i]) => i.type), identifiers.map(([, i]) => i.value)],
+  };
+}
+
+function readProbe(
+  rows: Row[],
+  identifiers: [key: string, identifier: Identifier][],
+): { rules: CompiledRules; epoch: number; found: [key: string, customerId: string][] } {
+  const probed = rows as {
+    n: number | null;
+    customer_id: string | null;
+    identity_rules: unknown;
+    identity_epoch: number | null;
+  }[];
+  const head = probed.find((r) => r.n === null);
   const found: [string, string][] = [];
-  for (const row of rows) {
+  for (const row of probed) {
     if (row.n !== null && row.customer_id !== null) found.push([identifiers[row.n - 1]![0], row.customer_id]);
   }
   return {

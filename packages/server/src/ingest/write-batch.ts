@@ -2,8 +2,8 @@
 // messageId, resolve identities once for the whole batch, apply traits and account
 // memberships, append the events.
 import { CopyColumns } from '../db/copy-text.ts';
-import type { Tx } from '../db/database.ts';
-import { resolveBatch } from '../identity/identity.service.ts';
+import type { Statement, Tx } from '../db/database.ts';
+import { lookUpOwners, resolveBatch } from '../identity/identity.service.ts';
 import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
 import { keyOf } from '../core/identifiers.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
@@ -35,13 +35,20 @@ export async function writeBatch(
     knownIdentifiers?: KnownIdentifiers;
   } = {},
 ): Promise<EventOutcome[]> {
-  const fresh = await dropRepeats(tx, workspaceId, events);
+  // The repeat check and the identifiers' look-up go in one round trip (with the transaction's
+  // opening, when it opens with its first query).
+  const seen = new Set<string>();
+  const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
+  const owners = lookUpOwners(workspaceId, unique, options.knownIdentifiers);
+  const [stored, ownerRows] = await tx.queries([storedOf(workspaceId, unique), owners.statement]);
+  const storedIds = new Set(stored!.map((r) => r.message_id as string));
+  const fresh = unique.filter((e) => !storedIds.has(e.messageId));
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
 
   const { resolution, rules } = await resolveBatch(tx, {
     workspaceId,
     events: fresh,
-    knownIdentifiers: options.knownIdentifiers,
+    owners: await owners.read(tx, ownerRows!),
   });
   await updateProfiles(tx, {
     workspaceId,
@@ -85,17 +92,15 @@ export async function writeBatch(
   });
 }
 
-/** messageId is the idempotency key: a repeat, in this batch or already stored, is accepted and not stored again. */
-async function dropRepeats(tx: Tx, workspaceId: string, events: HubEvent[]): Promise<HubEvent[]> {
-  const seen = new Set<string>();
-  const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
-  // One primary-key probe per messageId (LATERAL … LIMIT 1), whatever the statistics say.
-  const stored = await tx.query<{ message_id: string }>(
-    `SELECT e.message_id FROM unnest($2::text[]) AS q(id)
+/**
+ * messageId is the idempotency key: a repeat, in this batch or already stored, is accepted and not
+ * stored again. The statement that finds which of the batch's messageIds are stored: one
+ * primary-key probe per messageId (LATERAL … LIMIT 1), whatever the statistics say.
+ */
+function storedOf(workspaceId: string, events: HubEvent[]): Statement {
+  return {
+    text: `SELECT e.message_id FROM unnest($2::text[]) AS q(id)
      CROSS JOIN LATERAL (SELECT message_id FROM events WHERE workspace_id = $1 AND message_id = q.id LIMIT 1) e`,
-    [workspaceId, unique.map((e) => e.messageId)],
-  );
-  if (stored.length === 0) return unique;
-  const storedIds = new Set(stored.map((r) => r.message_id));
-  return unique.filter((e) => !storedIds.has(e.messageId));
+    params: [workspaceId, events.map((e) => e.messageId)],
+  };
 }
