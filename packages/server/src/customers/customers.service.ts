@@ -67,7 +67,8 @@ export async function updateProfiles(
     .filter(([, p]) => p.changed)
     .map(([id, p]) => ({ id, traits: p.traits, meta: p.meta }));
   if (updates.length === 0) return;
-  await tx.query(
+  // Nothing is read back: on a server the update goes with the transaction's next round trip.
+  await tx.write(
     // A `kind` trait of person/organization also sets the profile's kind.
     `UPDATE customers c SET traits = u.traits, trait_meta = u.meta, updated_at = now(),
        kind = CASE WHEN u.traits->>'kind' IN ('person', 'organization') THEN u.traits->>'kind' ELSE c.kind END
