@@ -31,10 +31,11 @@ export type IngestPipeline = {
 };
 
 /**
- * A group being written. The next group starts as soon as this one has written its identity
- * work and let go of the workspace's identity lock, while it still appends its events and
- * commits; a group that repeats one of its messageIds or uses identifiers it created waits for
- * it to commit first, since it could not see them yet.
+ * A group being written. The next group starts as soon as this one has decided its identity
+ * work and let go of the workspace's identity lock (on a server, with the round trip that also
+ * appends its events and commits: the next one's opening waits for it there); a group that
+ * repeats one of its messageIds or uses identifiers it created waits for it to commit first,
+ * since it could not see them yet.
  */
 type InFlight = {
   workspaceId: string;

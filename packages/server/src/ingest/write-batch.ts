@@ -22,8 +22,10 @@ export const EVENT_COLUMNS = [
 
 /**
  * Runs in an exclusive workspace transaction (`inWorkspace(…, { exclusive: true })`). In a
- * releasable one, the identity lock is handed on once identities and profiles are written (unless
- * the batch merged profiles) and `onReleased` learns which identifiers the batch created.
+ * releasable one, the identity lock is handed on once identities and profiles are decided (unless
+ * the batch merged profiles) and `onReleased` learns which identifiers the batch created. On a
+ * server the hand-over goes with the transaction's last round trip, with its profile updates,
+ * events and COMMIT: the next group's transaction, started at `onReleased`, waits for it there.
  */
 export async function writeBatch(
   tx: Tx,
