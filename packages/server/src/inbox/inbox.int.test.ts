@@ -309,4 +309,20 @@ describe('inbox: receive, reply, retries, dead letters', () => {
     expect(badConfig.statusCode).toBe(400);
     expect((badConfig.json() as { error: Json }).error.field).toMatch(/^config\./);
   });
+
+  it('stores a message whose text holds a NUL character, with U+FFFD in its place', async () => {
+    const payload = {
+      messages: [{ id: 'nul-1', from: [{ type: 'phone', value: '09120000123' }], text: 'سلام\u0000دنیا' }],
+    };
+    expect((await postSigned(hub, inboxId, SECRET, payload)).statusCode).toBe(200);
+    // Before the fix the message's processing job failed on PostgreSQL and no conversation came.
+    const conversation = await waitFor(async () => {
+      const found = await get(hub, ws.token, '/api/customers/lookup?type=phone&value=09120000123');
+      if (found.statusCode !== 200) return false;
+      const { id } = found.json() as { id: string };
+      return (await conversationsOf(`inboxId=${inboxId}`)).find((c) => c.customerId === id) ?? false;
+    });
+    const messages = await messagesOf(conversation.id as string);
+    expect(messages.map((m) => m.body)).toEqual(['سلام\ufffdدنیا']);
+  });
 });

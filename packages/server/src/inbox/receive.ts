@@ -19,6 +19,7 @@ import { storeCustomerMessage } from './store-message.ts';
 import { customerOfSender, senderIdentity } from './sender-identity.ts';
 import { answerSurvey, recordSurveyAnswer } from './surveys.ts';
 import { receiveCall } from './receive-call.ts';
+import { withStorableText } from '../core/storable-text.ts';
 
 export type ReceiveOutcome =
   | { kind: 'message'; duplicate: true; messageId: string | null; conversationId: string | null }
@@ -42,7 +43,7 @@ export async function receiveInbound(
   input: { inbox: Inbox; items: Inbound[] },
 ): Promise<ReceiveOutcome[]> {
   const outcomes: ReceiveOutcome[] = [];
-  for (const item of input.items) {
+  for (const item of input.items.map(withStorableText)) {
     switch (item.kind) {
       case 'message':
         outcomes.push(await receiveMessage(desk, input.inbox, item));
