@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { err, ok, type Result } from 'neverthrow';
 import { fieldPath } from '../api/error-handler.ts';
 import { appError, type AppError } from '../core/errors.ts';
+import { withStorableText } from '../core/storable-text.ts';
 import { SegmentCall } from '../ingest/segment.schema.ts';
 
 export type ImportKind = 'customers' | 'events';
@@ -27,8 +28,7 @@ const MAX_ROW_ERRORS = 100;
 export function csvToCalls(input: { kind: ImportKind; csv: string }): Result<SegmentCall[], AppError> {
   let records: Record<string, string>[];
   try {
-    // PostgreSQL cannot store NUL characters: each becomes U+FFFD, as in the Segment API (docs/ingest.md).
-    records = parse(input.csv.replaceAll('\u0000', '\ufffd'), {
+    records = parse(withStorableText(input.csv), {
       columns: true,
       skip_empty_lines: true,
       trim: true,
