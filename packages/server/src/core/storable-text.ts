@@ -1,6 +1,7 @@
 // PostgreSQL cannot store the NUL character in text or jsonb: a provider's message holding one
 // failed its processing job, and the message was lost. Each NUL becomes U+FFFD, the replacement
-// character, as the Segment API and CSV imports do (docs/ingest.md) and as warehouse loaders do.
+// character, as warehouse loaders do. The Segment API does the same on a body's JSON text, where
+// the NUL is still an escape (ingest/parse-ingest-body.ts, docs/ingest.md).
 
 /** `value` with every NUL in its strings, at any depth of plain objects and arrays, replaced. */
 export function withStorableText<T>(value: T): T {

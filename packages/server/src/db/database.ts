@@ -12,6 +12,7 @@ import {
   SCOPE_TO_WORKSPACE,
   serverTransaction,
   statement,
+  TAKE_WORKSPACE_ROLE,
 } from './server-transaction.ts';
 
 export { LOCK_FOR_TRANSACTION };
@@ -128,7 +129,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       await q.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob'`, [], {
         blob: new Blob([Buffer.concat([...copyTextChunks(rows)])]),
       });
-      if (scoped) await q.query("SELECT set_config('role', 'pishkhan_app', true)");
+      if (scoped) await q.query(TAKE_WORKSPACE_ROLE);
     },
     releaseExclusive: async () => undefined,
     awaitReleased: async () => undefined,

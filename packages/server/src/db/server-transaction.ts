@@ -24,7 +24,7 @@ const JOIN_WRITERS = "SELECT pg_advisory_xact_lock_shared(hashtext($1::text || '
 const LOCK_NAME = /^[\w:.-]{1,200}$/;
 export const SCOPE_TO_WORKSPACE =
   "SELECT set_config('role', 'pishkhan_app', true), set_config('app.workspace_id', $1, true)";
-const TAKE_WORKSPACE_ROLE = "SELECT set_config('role', 'pishkhan_app', true)";
+export const TAKE_WORKSPACE_ROLE = "SELECT set_config('role', 'pishkhan_app', true)";
 
 /** Statements not sent yet, in order; at most one COPY, with statements before and after it. */
 type Unsent = { before: string[]; copy: { sql: string; rows: unknown[][] } | null; after: string[] };
@@ -52,7 +52,7 @@ export function serverTransaction(
   if (workspaceId && mode.exclusive) unsent.before.push(inline(LOCK_IDENTITY));
   if (workspaceId && mode.exclusive && !mode.releasable) unsent.before.push(inline(WAIT_FOR_WRITERS));
   if (mode.lock) unsent.before.push(LOCK_FOR_TRANSACTION.replace('$1', `'${lockName(mode.lock)}'`));
-  // Whether anything went to the server, and whether anything besides the opening was asked.
+  // Whether anything went to the server, and whether anything waits to go besides the opening.
   let opened = false;
   let used = false;
   // Until a round trip that let go of it succeeded: a rollback must let go of it otherwise.
@@ -67,7 +67,6 @@ export function serverTransaction(
   /** Sends every unsent statement, and `reads` after them in the same round trip; their rows. */
   async function send(reads: string[] = []): Promise<Row[][]> {
     const letsGo = releasing;
-    if (reads.length > 0) used = true;
     if (unsent.copy) {
       const { before, copy, after } = unsent;
       Object.assign(unsent, { before: [], copy: null, after: [] });
@@ -90,11 +89,9 @@ export function serverTransaction(
   const tx: Tx = {
     async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
       // Unsent statements go with it, when its parameters can go inline; else they go first.
-      if (unsent.before.length > 0 && !unsent.copy && inlinable(params)) {
-        return (await send([withInlineParameters(text, params)]))[0] as R[];
-      }
+      const sql = unsent.before.length > 0 && !unsent.copy ? inlined(text, params) : null;
+      if (sql !== null) return (await send([sql]))[0] as R[];
       await send();
-      used = true;
       return (await client.query(statement(text, params, options))).rows as R[];
     },
     queries: (statements) =>
@@ -154,39 +151,39 @@ export function serverTransaction(
   };
 }
 
-/** Whether `withInlineParameters` can write these parameters in. */
-function inlinable(params: unknown[]): boolean {
-  return params.every(
-    (p) =>
-      p === null ||
-      p === undefined ||
-      typeof p === 'string' ||
-      typeof p === 'boolean' ||
-      (typeof p === 'number' && Number.isFinite(p)) ||
-      (Array.isArray(p) && p.every((v) => v === null || v === undefined || typeof v !== 'object')),
-  );
-}
-
 /**
  * The statement with its parameters written in as literals, for a simple query that carries other
- * statements in the same round trip. Only the values such statements use are taken.
+ * statements in the same round trip; null when one of them has no literal here.
  */
-function withInlineParameters(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)(?!\d)/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
+function inlined(text: string, params: unknown[]): string | null {
+  let complete = true;
+  const sql = text.replace(/\$(\d+)(?!\d)/g, (_, n: string) => {
+    const literal = sqlLiteral(params[Number(n) - 1]);
+    if (literal === null) complete = false;
+    return literal ?? '';
+  });
+  return complete ? sql : null;
 }
 
-function sqlLiteral(value: unknown): string {
+function withInlineParameters(text: string, params: unknown[]): string {
+  const sql = inlined(text, params);
+  if (sql === null) throw new Error(`a parameter of ${text.slice(0, 60)}… cannot be sent inline`);
+  return sql;
+}
+
+/** Only the values statements sent inline use: strings, numbers, booleans and arrays of them. */
+function sqlLiteral(value: unknown): string | null {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return pg.escapeLiteral(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' && Number.isFinite(value)) return `(${value})`;
-  if (Array.isArray(value)) {
+  if (Array.isArray(value) && value.every((v) => v === null || v === undefined || typeof v !== 'object')) {
     const elements = value.map((v) =>
       v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`,
     );
     return pg.escapeLiteral(`{${elements.join(',')}}`);
   }
-  throw new Error(`a parameter of type ${typeof value} cannot be sent inline`);
+  return null;
 }
 
 /** A lock name is inlined into the opening statements, so only plain names are taken. */
