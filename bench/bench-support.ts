@@ -44,7 +44,7 @@ export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: st
   const built = await buildApp({
     db: db.opened.db,
     logger: createLogger('warn'),
-    ingestFlushMs: 2,
+    ingestFlushMs: Number(arg('flush-ms', '2')),
     knownIdentifiers: known === '' ? undefined : Number(known),
     parseThreads: parseThreads === '' ? undefined : Number(parseThreads),
   });

@@ -9,11 +9,13 @@
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
 //                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
+//                    [--flush-ms=2]         (INGEST_FLUSH_MS: how long an idle hub gathers requests into a group)
 //                    [--parse-threads=N]    (PISHKHAN_PARSE_THREADS; 0: bodies parsed on the hub's main thread)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import { copyIn } from '../packages/server/src/db/copy-in.ts';
 import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
@@ -171,6 +173,27 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
   return matrix.length / ((performance.now() - started) / 1000);
 }
 
+/** The pauses of the hub's main thread for garbage collection, in ms, from now to `stop()`. */
+function pausesOfCollections(): { stop(): number[] } {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return pauses;
+    },
+  };
+}
+
+/** Groups the hub's ingest pipeline has committed (transactions of events), from its /metrics. */
+async function committedGroups(built: { app: { inject(o: object): Promise<{ body: string }> } }) {
+  const text = (await built.app.inject({ method: 'GET', url: '/metrics' })).body;
+  return Number(/^pishkhan_ingest_flush_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
 const serverCpuPerEvent = (kind: 'postgres' | 'pglite', seconds: number | null, events: number) =>
   kind === 'postgres' && seconds !== null ? (seconds / events) * 1e6 : null;
 
@@ -245,6 +268,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     const latencyEvents = Math.round(halfRate * LATENCY_SECONDS) + warmupCalls * LATENCY_BATCH;
     // --heapprofile=<file>: where the hub's promoted allocations come from in this phase.
     const heapProfile = await promotedAllocationsOfPhase();
+    const groupsBefore = await committedGroups(built);
+    const gcPauses = pausesOfCollections();
     const paced = await load(
       url,
       writeKey,
@@ -252,7 +277,9 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       // Open loop: calls leave on schedule whether or not earlier ones were answered.
       { concurrency: 1, ratePerSecond: halfRate / LATENCY_BATCH },
     );
+    const halfGcPauses = gcPauses.stop();
     await heapProfile.stop();
+    const halfGroups = (await committedGroups(built)) - groupsBefore;
     // The raw COPY runs last: its WAL and checkpoints must not slow the hub's latency phase.
     const medianOfThree = async (indexed: boolean) => {
       const rates = [];
@@ -284,6 +311,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       halfHubCpu: (paced.hubCpuSeconds / latencyEvents) * 1e6,
       halfLoadCpu: (paced.cpuSeconds / latencyEvents) * 1e6,
       halfServerCpu: serverCpuPerEvent(kind, paced.serverCpuSeconds, latencyEvents),
+      halfGroups: { perSecond: halfGroups / paced.seconds, events: latencyEvents / halfGroups },
+      halfGcPauses,
     };
   } finally {
     await stopWorkers?.();
@@ -342,6 +371,9 @@ for (const kind of kinds) {
   );
   console.log(
     `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs; ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
+  );
+  console.log(
+    `    transactions at half load: ${fmt(r.halfGroups.perSecond)} a second, ${fmt(r.halfGroups.events)} events each; hub's collection pauses: ${r.halfGcPauses.length}, longest ${fmt(Math.max(0, ...r.halfGcPauses), 1)} ms, ${fmt(r.halfGcPauses.reduce((a, b) => a + b, 0))} ms in all`,
   );
   if (r.afterCheckpoint.length > 0)
     console.log(

@@ -1,4 +1,5 @@
-// How a transaction's appended rows reach the table: few by one INSERT, more by COPY.
+// How a PGlite transaction's appended rows reach the table: few by one INSERT, more by COPY. (On a
+// server every append is a COPY that waits for the transaction's next round trip.)
 import { CopyColumns } from './copy-text.ts';
 
 // Rows from which COPY beats one multi-row INSERT (whose parameters PostgreSQL parses and plans
@@ -7,10 +8,8 @@ import { CopyColumns } from './copy-text.ts';
 const COPY_THRESHOLD = 20;
 
 /**
- * Whether rows go by one INSERT rather than COPY: a COPY costs a role switch (and on PGlite a
- * blob), so small sets go as fast by INSERT — unless a row has columns encoded for COPY. The
- * threshold was measured when a COPY took round trips of its own; on a server a COPY now waits for
- * the transaction's next round trip, while the INSERT is sent at once.
+ * Whether rows go by one INSERT rather than COPY: a COPY costs two role switches and a blob, so
+ * small sets go as fast by INSERT — unless a row has columns encoded for COPY.
  */
 export function byInsert(rows: unknown[][]): boolean {
   return rows.length < COPY_THRESHOLD && !rows.some((row) => row.some((v) => v instanceof CopyColumns));

@@ -47,6 +47,23 @@ describe.skipIf(!SERVER)('a server transaction with deferred writes', () => {
     expect(check).toEqual({ n: 55, marked: 25, seen: 2 });
   });
 
+  it('appends a single row by the deferred COPY too: seen by the next query, kept, refused whole on a conflict', async () => {
+    const seen = await db.asSystem(async (tx) => {
+      await tx.appendRows('notes', ['id', 'body'], rows(300, 1));
+      await tx.appendRows('notes', ['id', 'body'], [[301, 'tab\tand\nnewline']]);
+      return tx.query<{ body: string }>('SELECT body FROM notes WHERE id >= $1 ORDER BY id', [300]);
+    });
+    expect(seen).toEqual([{ body: 'نام 300' }, { body: 'tab\tand\nnewline' }]);
+    const conflicting = db.asSystem(async (tx) => {
+      await tx.appendRows('notes', ['id', 'body'], rows(302, 1));
+      await tx.appendRows('notes', ['id', 'body'], rows(300, 1));
+    });
+    await expect(conflicting).rejects.toThrow(/duplicate key/);
+    expect((await db.run<{ n: number }>('SELECT count(*)::int AS n FROM notes WHERE id >= 300'))[0]!.n).toBe(
+      2,
+    );
+  });
+
   it('fails whole when a deferred statement fails at commit, and the database goes on', async () => {
     const failing = db.asSystem(async (tx) => {
       await tx.appendRows('notes', ['id', 'body'], rows(200, 25));
@@ -55,6 +72,6 @@ describe.skipIf(!SERVER)('a server transaction with deferred writes', () => {
     await expect(failing).rejects.toThrow(/no_such_column/);
     const repeated = db.asSystem(async (tx) => tx.appendRows('notes', ['id', 'body'], rows(1, 25)));
     await expect(repeated).rejects.toThrow(/duplicate key/);
-    expect(await count()).toBe(55);
+    expect(await count()).toBe(57);
   });
 });

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { copyIn } from './copy-in.ts';
-import { byInsert, insertInChunks } from './append-rows.ts';
 import { copyTextChunks } from './copy-text.ts';
 import type { QueryOptions, Row, TransactionOptions, Tx } from './database.ts';
 
@@ -100,10 +99,9 @@ export function serverTransaction(
       defer(withInlineParameters(text, params));
     },
     async appendRows(table, columns, rows) {
-      if (byInsert(rows)) {
-        await insertInChunks((text, params) => tx.query(text, params), table, columns, rows);
-        return;
-      }
+      // Even a row or two goes by COPY: it waits for the next round trip, where an INSERT (its
+      // JSON parameters cannot go inline) would take one of its own, and another for what waited.
+      if (rows.length === 0) return;
       if (unsent.copy) await send();
       // COPY FROM is refused under row-level security, so it runs as the hub's own role (the
       // rows were scoped by the caller), and the workspace role comes back in the same round trip.
