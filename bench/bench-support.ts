@@ -1,5 +1,5 @@
 // Shared by the benchmarks: a fresh database (server or PGlite), a hub on a real socket, figures.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -121,3 +121,27 @@ export const promotedAllocationsOfPhase = () =>
     },
     (session) => session.post('HeapProfiler.stopSampling'),
   );
+
+/** CPU seconds of a process from Linux's /proc, with its command name; null when it is gone. */
+export function procCpu(pid: string): { name: string; seconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
+    // 14th and 15th, in clock ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
+    return { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen. */
+export function serverCpuSeconds(): number | null {
+  let seconds: number | null = null;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const proc = procCpu(pid);
+    if (proc?.name === 'postgres') seconds = (seconds ?? 0) + proc.seconds;
+  }
+  return seconds;
+}

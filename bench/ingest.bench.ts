@@ -13,7 +13,6 @@
 //                    [--parse-threads=N]    (PISHKHAN_PARSE_THREADS; 0: bodies parsed on the hub's main thread)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
@@ -30,7 +29,9 @@ import {
   fmt,
   freshDatabase,
   percentile,
+  procCpu,
   progress,
+  serverCpuSeconds,
   startHub,
   type BenchDb,
 } from './bench-support.ts';
@@ -69,30 +70,6 @@ function hubCpuSeconds(workers: IngestWorkers | null): number {
   const own = process.cpuUsage();
   let seconds = (own.user + own.system) / 1e6;
   for (const pid of workers?.pids() ?? []) seconds += procCpu(String(pid))?.seconds ?? 0;
-  return seconds;
-}
-
-/** CPU seconds of a process from Linux's /proc, with its command name; null when it is gone. */
-function procCpu(pid: string): { name: string; seconds: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
-    // 14th and 15th, in clock ticks of 1/100 s.
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
-    return { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen. */
-function serverCpuSeconds(): number | null {
-  let seconds: number | null = null;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    const proc = procCpu(pid);
-    if (proc?.name === 'postgres') seconds = (seconds ?? 0) + proc.seconds;
-  }
   return seconds;
 }
 
