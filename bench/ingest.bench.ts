@@ -150,6 +150,21 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
   return matrix.length / ((performance.now() - started) / 1000);
 }
 
+/**
+ * The calls over the target and how they cluster: calls leave on schedule, so call i left at
+ * i / callsPerSecond s; in how many of the phase's quarter-seconds any call was over 50 ms. A few
+ * dense quarters are a stall of the machine or the disk; many sparse ones, a tail of the hub's own.
+ */
+function slowCallsIn(latencies: number[], callsPerSecond: number) {
+  const quarter = (i: number) => Math.floor((i / callsPerSecond) * 4);
+  const slow = latencies.flatMap((ms, i) => (ms > 50 ? [i] : []));
+  return {
+    count: slow.length,
+    quarters: new Set(slow.map(quarter)).size,
+    of: quarter(latencies.length - 1) + 1,
+  };
+}
+
 /** The pauses of the hub's main thread for garbage collection, in ms, from now to `stop()`. */
 function pausesOfCollections(): { stop(): number[] } {
   const pauses: number[] = [];
@@ -284,6 +299,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       p50: percentile(paced.latencies.slice(warmupCalls), 50),
       p99: percentile(paced.latencies.slice(warmupCalls), 99),
       afterCheckpoint: paced.latencies.slice(0, warmupCalls),
+      slowCalls: slowCallsIn(paced.latencies.slice(warmupCalls), halfRate / LATENCY_BATCH),
       // CPU per event at half load: 50-event calls cost more per event than the saturating phase's.
       halfHubCpu: (paced.hubCpuSeconds / latencyEvents) * 1e6,
       halfLoadCpu: (paced.cpuSeconds / latencyEvents) * 1e6,
@@ -351,6 +367,9 @@ for (const kind of kinds) {
   );
   console.log(
     `    transactions at half load: ${fmt(r.halfGroups.perSecond)} a second, ${fmt(r.halfGroups.events)} events each; hub's collection pauses: ${r.halfGcPauses.length}, longest ${fmt(Math.max(0, ...r.halfGcPauses), 1)} ms, ${fmt(r.halfGcPauses.reduce((a, b) => a + b, 0))} ms in all`,
+  );
+  console.log(
+    `    calls over 50 ms: ${r.slowCalls.count}, in ${r.slowCalls.quarters} of the phase's ${r.slowCalls.of} quarter-seconds`,
   );
   if (r.afterCheckpoint.length > 0)
     console.log(
