@@ -46,9 +46,9 @@ export type Tx = {
    */
   write(text: string, params?: unknown[]): Promise<void>;
   /**
-   * Bulk append by COPY (few rows by one INSERT). A CopyColumns value is columns already in COPY
-   * text: rows with one always go by COPY. On a server a COPY goes with the transaction's next
-   * round trip, as a `write`.
+   * Bulk append by COPY. On a server every append is a COPY that goes with the transaction's next
+   * round trip, as a `write`; on PGlite a few rows go by one INSERT, unless a row has a CopyColumns
+   * value (columns already in COPY text).
    */
   appendRows(table: string, columns: readonly string[], rows: unknown[][]): Promise<void>;
   /**
