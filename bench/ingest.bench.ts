@@ -45,6 +45,8 @@ const BATCH = Number(arg('batch', '500'));
 // and 8 clients left the cores idle part of the time again; 16 and 32 give the same rate (sixth).
 const CONCURRENCY = Number(arg('concurrency', '16'));
 const LATENCY_BATCH = Number(arg('latency-batch', '50'));
+// Issue 2's target: p99 of an ingest call under this at half load.
+const LATENCY_TARGET_MS = 50;
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
@@ -152,12 +154,12 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
 
 /**
  * The calls over the target and how they cluster: calls leave on schedule, so call i left at
- * i / callsPerSecond s; in how many of the phase's quarter-seconds any call was over 50 ms. A few
+ * i / callsPerSecond s; in how many of the phase's quarter-seconds any call was over the target. A few
  * dense quarters are a stall of the machine or the disk; many sparse ones, a tail of the hub's own.
  */
 function slowCallsIn(latencies: number[], callsPerSecond: number) {
   const quarter = (i: number) => Math.floor((i / callsPerSecond) * 4);
-  const slow = latencies.flatMap((ms, i) => (ms > 50 ? [i] : []));
+  const slow = latencies.flatMap((ms, i) => (ms > LATENCY_TARGET_MS ? [i] : []));
   return {
     count: slow.length,
     quarters: new Set(slow.map(quarter)).size,
@@ -360,7 +362,7 @@ for (const kind of kinds) {
     );
   }
   console.log(
-    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < 50 ms)`,
+    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < ${LATENCY_TARGET_MS} ms)`,
   );
   console.log(
     `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs; ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
@@ -369,7 +371,7 @@ for (const kind of kinds) {
     `    transactions at half load: ${fmt(r.halfGroups.perSecond)} a second, ${fmt(r.halfGroups.events)} events each; hub's collection pauses: ${r.halfGcPauses.length}, longest ${fmt(Math.max(0, ...r.halfGcPauses), 1)} ms, ${fmt(r.halfGcPauses.reduce((a, b) => a + b, 0))} ms in all`,
   );
   console.log(
-    `    calls over 50 ms: ${r.slowCalls.count}, in ${r.slowCalls.quarters} of the phase's ${r.slowCalls.of} quarter-seconds`,
+    `    calls over ${LATENCY_TARGET_MS} ms: ${r.slowCalls.count}, in ${r.slowCalls.quarters} of the phase's ${r.slowCalls.of} quarter-seconds`,
   );
   if (r.afterCheckpoint.length > 0)
     console.log(
