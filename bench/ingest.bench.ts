@@ -5,6 +5,7 @@
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 //                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
+//                    [--latency-rounds=3]   (half load in rounds, each the hub's then PostgreSQL alone's at that rate)
 //                    [--half-load=N]        (events/s of the latency phase instead of half the measured steady state)
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
@@ -35,6 +36,7 @@ import {
   startHub,
   type BenchDb,
 } from './bench-support.ts';
+import { prepareRawLatency } from './raw-latency.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(arg('events', '200000'));
@@ -49,6 +51,7 @@ const LATENCY_BATCH = Number(arg('latency-batch', '50'));
 const LATENCY_TARGET_MS = 50;
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
+const LATENCY_ROUNDS = Number(arg('latency-rounds', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 // The latency phase's load; by default half the steady state just measured.
 const HALF_LOAD = Number(arg('half-load', '0'));
@@ -157,7 +160,7 @@ async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
  * i / callsPerSecond s; in how many of the phase's quarter-seconds any call was over the target. A few
  * dense quarters are a stall of the machine or the disk; many sparse ones, a tail of the hub's own.
  */
-function slowCallsIn(latencies: number[], callsPerSecond: number) {
+function slowCallsIn(latencies: number[], callsPerSecond: number): SlowCalls {
   const quarter = (i: number) => Math.floor((i / callsPerSecond) * 4);
   const slow = latencies.flatMap((ms, i) => (ms > LATENCY_TARGET_MS ? [i] : []));
   return {
@@ -166,6 +169,15 @@ function slowCallsIn(latencies: number[], callsPerSecond: number) {
     of: quarter(latencies.length - 1) + 1,
   };
 }
+
+type SlowCalls = { count: number; quarters: number; of: number };
+
+/** The slow calls of several rounds, as of one phase. */
+const sumOfSlowCalls = (rounds: SlowCalls[]): SlowCalls => ({
+  count: rounds.reduce((n, r) => n + r.count, 0),
+  quarters: rounds.reduce((n, r) => n + r.quarters, 0),
+  of: rounds.reduce((n, r) => n + r.of, 0),
+});
 
 /** The pauses of the hub's main thread for garbage collection, in ms, from now to `stop()`. */
 function pausesOfCollections(): { stop(): number[] } {
@@ -250,30 +262,68 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     await cpuProfile.stop();
     const hubRate = EVENTS / throughput.seconds;
 
+    // The latency phase alternates the hub and PostgreSQL alone at the same rate, round by round,
+    // so both meet the same moods of the machine (see raw-latency.ts).
+    const raw = await prepareRawLatency(db, LATENCY_BATCH);
     // Start the latency phase from a settled database: the saturating phases above leave a
     // checkpoint's worth of WAL behind, whose flush would otherwise land in the first seconds.
     await db.opened.db.exec('CHECKPOINT');
     await new Promise((r) => setTimeout(r, 2000));
     const halfRate = HALF_LOAD > 0 ? HALF_LOAD : hubRate / 2;
+    const callsPerSecond = halfRate / LATENCY_BATCH;
     // The first seconds after a checkpoint are its own regime: every index page an event touches
     // first logs a full-page image. A server checkpoints every few minutes, so they are reported
-    // apart, and the target is read on the calls after them.
-    const warmupCalls = Math.round((halfRate * LATENCY_WARMUP_SECONDS) / LATENCY_BATCH);
-    const latencyEvents = Math.round(halfRate * LATENCY_SECONDS) + warmupCalls * LATENCY_BATCH;
+    // apart (the first round of each carries them), and the target is read on the calls after them.
+    const warmupCalls = Math.round(callsPerSecond * LATENCY_WARMUP_SECONDS);
+    const roundCalls = Math.round((callsPerSecond * LATENCY_SECONDS) / LATENCY_ROUNDS);
+    const hub = { latencies: [] as number[], afterCheckpoint: [] as number[], slow: [] as SlowCalls[] };
+    const rawCalls = { latencies: [] as number[], afterCheckpoint: [] as number[], slow: [] as SlowCalls[] };
+    const totals = {
+      seconds: 0,
+      events: 0,
+      hubCpu: 0,
+      loadCpu: 0,
+      serverCpu: 0,
+      groups: 0,
+      rawEvents: 0,
+      rawServerCpu: 0,
+    };
+    const halfGcPauses: number[] = [];
     // --heapprofile=<file>: where the hub's promoted allocations come from in this phase.
     const heapProfile = await promotedAllocationsOfPhase();
-    const groupsBefore = await committedGroups(built);
-    const gcPauses = pausesOfCollections();
-    const paced = await load(
-      url,
-      writeKey,
-      { count: latencyEvents, offset: 20_000_000, users: USERS, batch: LATENCY_BATCH },
-      // Open loop: calls leave on schedule whether or not earlier ones were answered.
-      { concurrency: 1, ratePerSecond: halfRate / LATENCY_BATCH },
-    );
-    const halfGcPauses = gcPauses.stop();
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      const warmup = round === 0 ? warmupCalls : 0;
+      const calls = roundCalls + warmup;
+      const groupsBefore = await committedGroups(built);
+      const gcPauses = pausesOfCollections();
+      const paced = await load(
+        url,
+        writeKey,
+        { count: calls * LATENCY_BATCH, offset: 20_000_000 + round, users: USERS, batch: LATENCY_BATCH },
+        // Open loop: calls leave on schedule whether or not earlier ones were answered.
+        { concurrency: 1, ratePerSecond: callsPerSecond },
+      );
+      halfGcPauses.push(...gcPauses.stop());
+      totals.groups += (await committedGroups(built)) - groupsBefore;
+      totals.seconds += paced.seconds;
+      totals.events += calls * LATENCY_BATCH;
+      totals.hubCpu += paced.hubCpuSeconds;
+      totals.loadCpu += paced.cpuSeconds;
+      totals.serverCpu += paced.serverCpuSeconds ?? NaN;
+      const alone = await raw.round(calls, callsPerSecond);
+      totals.rawEvents += calls * LATENCY_BATCH;
+      totals.rawServerCpu += alone.serverCpuSeconds ?? NaN;
+      for (const [into, latencies] of [
+        [hub, paced.latencies],
+        [rawCalls, alone.latencies],
+      ] as const) {
+        into.afterCheckpoint.push(...latencies.slice(0, warmup));
+        into.latencies.push(...latencies.slice(warmup));
+        into.slow.push(slowCallsIn(latencies.slice(warmup), callsPerSecond));
+      }
+    }
     await heapProfile.stop();
-    const halfGroups = (await committedGroups(built)) - groupsBefore;
+    await raw.close();
     // The raw COPY runs last: its WAL and checkpoints must not slow the hub's latency phase.
     const medianOfThree = async (indexed: boolean) => {
       const rates = [];
@@ -298,15 +348,22 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       // The server's processes: none on PGlite (a PostgreSQL server seen idle beside it is not its own).
       serverCpu: serverCpuPerEvent(kind, throughput.serverCpuSeconds, EVENTS),
       halfRate,
-      p50: percentile(paced.latencies.slice(warmupCalls), 50),
-      p99: percentile(paced.latencies.slice(warmupCalls), 99),
-      afterCheckpoint: paced.latencies.slice(0, warmupCalls),
-      slowCalls: slowCallsIn(paced.latencies.slice(warmupCalls), halfRate / LATENCY_BATCH),
+      p50: percentile(hub.latencies, 50),
+      p99: percentile(hub.latencies, 99),
+      afterCheckpoint: hub.afterCheckpoint,
+      slowCalls: sumOfSlowCalls(hub.slow),
+      raw: {
+        p50: percentile(rawCalls.latencies, 50),
+        p99: percentile(rawCalls.latencies, 99),
+        afterCheckpoint: rawCalls.afterCheckpoint,
+        slowCalls: sumOfSlowCalls(rawCalls.slow),
+        serverCpu: serverCpuPerEvent(kind, totals.rawServerCpu, totals.rawEvents),
+      },
       // CPU per event at half load: 50-event calls cost more per event than the saturating phase's.
-      halfHubCpu: (paced.hubCpuSeconds / latencyEvents) * 1e6,
-      halfLoadCpu: (paced.cpuSeconds / latencyEvents) * 1e6,
-      halfServerCpu: serverCpuPerEvent(kind, paced.serverCpuSeconds, latencyEvents),
-      halfGroups: { perSecond: halfGroups / paced.seconds, events: latencyEvents / halfGroups },
+      halfHubCpu: (totals.hubCpu / totals.events) * 1e6,
+      halfLoadCpu: (totals.loadCpu / totals.events) * 1e6,
+      halfServerCpu: serverCpuPerEvent(kind, totals.serverCpu, totals.events),
+      halfGroups: { perSecond: totals.groups / totals.seconds, events: totals.events / totals.groups },
       halfGcPauses,
     };
   } finally {
@@ -362,19 +419,30 @@ for (const kind of kinds) {
     );
   }
   console.log(
-    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < ${LATENCY_TARGET_MS} ms)`,
+    `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s, in ${LATENCY_ROUNDS} rounds): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < ${LATENCY_TARGET_MS} ms)`,
   );
   console.log(
-    `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs; ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
+    `    PostgreSQL alone, in rounds between the hub's (the same rows at the same rate, a COPY of ${LATENCY_BATCH} per transaction): p50 ${fmt(r.raw.p50, 1)} ms, p99 ${fmt(r.raw.p99, 1)} ms; the hub's p99 is ${fmt(r.p99 / r.raw.p99, 2)} times its`,
+  );
+  console.log(
+    `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs (alone ${fmt(r.raw.serverCpu ?? NaN, 1)} µs); ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
   );
   console.log(
     `    transactions at half load: ${fmt(r.halfGroups.perSecond)} a second, ${fmt(r.halfGroups.events)} events each; hub's collection pauses: ${r.halfGcPauses.length}, longest ${fmt(Math.max(0, ...r.halfGcPauses), 1)} ms, ${fmt(r.halfGcPauses.reduce((a, b) => a + b, 0))} ms in all`,
   );
-  console.log(
-    `    calls over ${LATENCY_TARGET_MS} ms: ${r.slowCalls.count}, in ${r.slowCalls.quarters} of the phase's ${r.slowCalls.of} quarter-seconds`,
-  );
-  if (r.afterCheckpoint.length > 0)
+  for (const [who, slow] of [
+    ['the hub', r.slowCalls],
+    ['PostgreSQL alone', r.raw.slowCalls],
+  ] as const)
     console.log(
-      `    its first ${fmt(LATENCY_WARMUP_SECONDS)} s, right after a checkpoint (before the above): p50 ${fmt(percentile(r.afterCheckpoint, 50), 1)} ms, p99 ${fmt(percentile(r.afterCheckpoint, 99), 1)} ms, max ${fmt(Math.max(...r.afterCheckpoint), 1)} ms`,
+      `    calls over ${LATENCY_TARGET_MS} ms, ${who}: ${slow.count}, in ${slow.quarters} of ${slow.of} quarter-seconds`,
     );
+  for (const [who, first] of [
+    ['the hub', r.afterCheckpoint],
+    ['PostgreSQL alone', r.raw.afterCheckpoint],
+  ] as const)
+    if (first.length > 0)
+      console.log(
+        `    first ${fmt(LATENCY_WARMUP_SECONDS)} s of ${who} after the checkpoint (before the above): p50 ${fmt(percentile(first, 50), 1)} ms, p99 ${fmt(percentile(first, 99), 1)} ms, max ${fmt(Math.max(...first), 1)} ms`,
+      );
 }

@@ -2,7 +2,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import { isIdentifierType, normalizeIdentifier, type Identifier } from '../core/identifiers.ts';
-import type { Database, Tx } from '../db/database.ts';
+import type { Database, Row, Statement, Tx } from '../db/database.ts';
 import type { MergeDecision } from '../identity/resolve-identities.ts';
 import type { CustomerScores } from '../insights/insights.schema.ts';
 import { readCustomerScores } from '../insights/insights.service.ts';
@@ -25,25 +25,57 @@ export type ProfileTouch = {
   source: string | null;
 };
 
-/** Folds a batch's merges and trait changes into the profiles, one UPDATE for all of them. */
+type ProfileRow = { id: string; traits: Traits; trait_meta: TraitMeta };
+
+/**
+ * The statement that reads profiles to update, for a caller to send with others in one round trip
+ * (ingest sends it with its first, for the customers it expects to touch), and what reads its rows.
+ * Per-id probes (LATERAL) so a fast-growing table's stale statistics cannot pick a scan. FOR SHARE
+ * waits for an ingest transaction still committing a change to the same profile (it released the
+ * identity lock early) and then reads its version: no lost update.
+ */
+export function profilesToUpdate(
+  workspaceId: string,
+  customerIds: Iterable<string>,
+): { statement: Statement; read(rows: Row[]): ProfilesRead } {
+  return {
+    statement: {
+      text: `SELECT p.id, p.traits, p.trait_meta FROM unnest($2::uuid[]) AS c(id)
+     CROSS JOIN LATERAL (
+       SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id FOR SHARE
+     ) p`,
+      params: [workspaceId, [...customerIds]],
+    },
+    read: (rows) => new Map((rows as ProfileRow[]).map((r) => [r.id, r])),
+  };
+}
+
+/** Profiles read by `profilesToUpdate`, by id. */
+export type ProfilesRead = ReadonlyMap<string, ProfileRow>;
+
+/**
+ * Folds a batch's merges and trait changes into the profiles, one UPDATE for all of them. `read`:
+ * profiles read already, in this transaction; the others are read first.
+ */
 export async function updateProfiles(
   tx: Tx,
-  input: { workspaceId: string; merges: MergeDecision[]; touches: ProfileTouch[] },
+  input: {
+    workspaceId: string;
+    merges: MergeDecision[];
+    touches: ProfileTouch[];
+    read?: ProfilesRead;
+  },
 ): Promise<void> {
   const needTraits = new Set<string>();
   for (const m of input.merges) needTraits.add(m.winnerId).add(m.loserId);
   for (const t of input.touches) if (Object.keys(t.traits).length > 0) needTraits.add(t.customerId);
   if (needTraits.size === 0) return;
-  const rows = await tx.query<{ id: string; traits: Traits; trait_meta: TraitMeta }>(
-    // Per-id probes (LATERAL) so a fast-growing table's stale statistics cannot pick a scan.
-    // FOR SHARE waits for an ingest transaction still committing a change to the same profile
-    // (it released the identity lock early) and then reads its version: no lost update.
-    `SELECT p.id, p.traits, p.trait_meta FROM unnest($2::uuid[]) AS c(id)
-     CROSS JOIN LATERAL (
-       SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id FOR SHARE
-     ) p`,
-    [input.workspaceId, [...needTraits]],
-  );
+  const rows = [...needTraits].flatMap((id) => input.read?.get(id) ?? []);
+  const unread = [...needTraits].filter((id) => !input.read?.has(id));
+  if (unread.length > 0) {
+    const { statement, read } = profilesToUpdate(input.workspaceId, unread);
+    rows.push(...read(await tx.query(statement.text, statement.params)).values());
+  }
   const profiles = new Map(rows.map((r) => [r.id, { traits: r.traits, meta: r.trait_meta, changed: false }]));
   for (const m of input.merges) {
     const winner = profiles.get(m.winnerId);

@@ -8,6 +8,7 @@ import { newWorkspace, startAnotherHub, startTestHub, type TestHub } from '../te
 import { normalizeEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
 import { writeBatch } from './write-batch.ts';
+import { createKnownIdentifiers, type KnownIdentifiers } from '../identity/known-identifiers.ts';
 
 let hub: TestHub;
 let second: BuiltApp;
@@ -167,7 +168,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a transaction still committing 
   const event = (call: Record<string, unknown>) => normalizeEvent(call as SegmentCall, new Date(), source);
 
   /** Runs `first` and holds it open after it wrote, runs `second`, then lets `first` commit. */
-  async function interleave(first: Call[], second: Call[]): Promise<void> {
+  async function interleave(first: Call[], second: Call[], known?: KnownIdentifiers): Promise<void> {
+    const options = { knownIdentifiers: known };
     const db = hub.database.db;
     let written = () => {};
     const firstWritten = new Promise<void>((resolve) => (written = resolve));
@@ -176,52 +178,81 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a transaction still committing 
     const one = db.inWorkspace(
       ws.workspaceId,
       async (tx) => {
-        await writeBatch(tx, ws.workspaceId, first.map(event));
+        await writeBatch(tx, ws.workspaceId, first.map(event), options);
+        // Sends what waits for the COMMIT (profile updates, events, the identity lock's hand-over)
+        // and stays open: as a transaction whose COMMIT is still being flushed to disk.
+        await tx.query('SELECT 1');
         written();
         await mayCommit;
       },
       { exclusive: true, releasable: true },
     );
     await firstWritten;
-    const two = db.inWorkspace(ws.workspaceId, (tx) => writeBatch(tx, ws.workspaceId, second.map(event)), {
-      exclusive: true,
-      releasable: true,
-    });
+    const two = db.inWorkspace(
+      ws.workspaceId,
+      (tx) => writeBatch(tx, ws.workspaceId, second.map(event), options),
+      {
+        exclusive: true,
+        releasable: true,
+      },
+    );
     // Long enough for the second to reach the point where it must wait for the first.
     await new Promise((resolve) => setTimeout(resolve, 300));
     commit();
     await Promise.all([one, two]);
   }
 
-  it('lets a later transaction read a trait the committing one changed, not the value before it', async () => {
-    await sendConcurrently([{ type: 'identify', userId: 'held-1', messageId: 'held-1-a', traits: {} }], 1);
-    await interleave(
-      [
-        {
-          type: 'identify',
-          userId: 'held-1',
-          messageId: 'held-1-b',
-          timestamp: '2026-03-02T00:00:00Z',
-          traits: { plan: 'newer' },
-        },
-      ],
-      [
-        {
-          type: 'identify',
-          userId: 'held-1',
-          messageId: 'held-1-c',
-          timestamp: '2026-03-01T00:00:00Z',
-          traits: { plan: 'older' },
-        },
-      ],
-    );
-    const [row] = await sql<{ plan: string }>(
-      `SELECT c.traits->>'plan' AS plan FROM identities i JOIN customers c ON c.workspace_id = i.workspace_id AND c.id = i.customer_id
-       WHERE i.workspace_id = $1 AND i.type = 'userId' AND i.value = 'held-1'`,
-      [ws.workspaceId],
-    );
-    expect(row!.plan).toBe('newer');
-  });
+  // Known: the later transaction reads the profile with its first round trip, as soon as it holds
+  // the identity lock; it must still wait there for the committing one's change.
+  it.each([
+    ['looks the customer up', 'held-1', undefined],
+    ['knows the customer', 'held-2', createKnownIdentifiers(1000)],
+  ])(
+    'lets a later transaction that %s read a trait the committing one changed, not the value before it',
+    async (_, userId, known) => {
+      await sendConcurrently([{ type: 'identify', userId, messageId: `${userId}-a`, traits: {} }], 1);
+      // A transaction that finds the customer stored lets a process keep it.
+      if (known)
+        await hub.database.db.inWorkspace(
+          ws.workspaceId,
+          (tx) =>
+            writeBatch(
+              tx,
+              ws.workspaceId,
+              [event({ type: 'track', event: 'Seen', userId, messageId: `${userId}-0` })],
+              { knownIdentifiers: known },
+            ),
+          { exclusive: true },
+        );
+      await interleave(
+        [
+          {
+            type: 'identify',
+            userId,
+            messageId: `${userId}-b`,
+            timestamp: '2026-03-02T00:00:00Z',
+            traits: { plan: 'newer' },
+          },
+        ],
+        [
+          {
+            type: 'identify',
+            userId,
+            messageId: `${userId}-c`,
+            timestamp: '2026-03-01T00:00:00Z',
+            traits: { plan: 'older' },
+          },
+        ],
+        known,
+      );
+      const [row] = await sql<{ plan: string }>(
+        `SELECT c.traits->>'plan' AS plan FROM identities i JOIN customers c ON c.workspace_id = i.workspace_id AND c.id = i.customer_id
+       WHERE i.workspace_id = $1 AND i.type = 'userId' AND i.value = $2`,
+        [ws.workspaceId, userId],
+      );
+      expect(row!.plan).toBe('newer');
+    },
+  );
 
   it('moves the events of the committing transaction when a later one merges their profile', async () => {
     await sendConcurrently(

@@ -7,7 +7,7 @@ import { lookUpOwners, resolveBatch } from '../identity/identity.service.ts';
 import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
 import { keyOf } from '../core/identifiers.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
-import { updateProfiles } from '../customers/customers.service.ts';
+import { profilesToUpdate, updateProfiles } from '../customers/customers.service.ts';
 import { EVENT_OWN_COLUMNS, type HubEvent } from './normalize-event.ts';
 
 /** Per event of the batch, in order: the customer it landed on, or that it repeated a stored messageId. */
@@ -37,12 +37,23 @@ export async function writeBatch(
     knownIdentifiers?: KnownIdentifiers;
   } = {},
 ): Promise<EventOutcome[]> {
-  // The repeat check and the identifiers' look-up go in one round trip (with the transaction's
-  // opening, when it opens with its first query).
+  // The repeat check, the identifiers' look-up and the profiles the batch will likely update (of
+  // customers this process knows) go in one round trip (with the transaction's opening, when it
+  // opens with its first query). A profile that turns out to be another is read when known.
   const seen = new Set<string>();
   const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
   const owners = lookUpOwners(workspaceId, unique, options.knownIdentifiers);
-  const [stored, ownerRows] = await tx.queries([storedOf(workspaceId, unique), owners.statement]);
+  const likely = new Set<string>();
+  for (const e of unique) {
+    const customerId = Object.keys(e.traits).length > 0 ? owners.knownCustomerOf(e.identifiers) : undefined;
+    if (customerId !== undefined) likely.add(customerId);
+  }
+  const profiles = profilesToUpdate(workspaceId, likely);
+  const [stored, ownerRows, profileRows] = await tx.queries([
+    storedOf(workspaceId, unique),
+    owners.statement,
+    ...(likely.size > 0 ? [profiles.statement] : []),
+  ]);
   const storedIds = new Set(stored!.map((r) => r.message_id as string));
   const fresh = unique.filter((e) => !storedIds.has(e.messageId));
   if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
@@ -55,6 +66,8 @@ export async function writeBatch(
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
+    // A merge reads its profiles after recording it, as before this read.
+    read: resolution.merges.length === 0 && profileRows ? profiles.read(profileRows) : undefined,
     // Only events that set traits touch a profile (most are tracks: no closure or object for them).
     touches: fresh.flatMap((event, i) =>
       Object.keys(event.traits).length === 0
