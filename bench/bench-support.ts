@@ -122,25 +122,31 @@ export const promotedAllocationsOfPhase = () =>
     (session) => session.post('HeapProfiler.stopSampling'),
   );
 
-/** CPU seconds of a process from Linux's /proc, with its command name; null when it is gone. */
-export function procCpu(pid: string): { name: string; seconds: number } | null {
+/**
+ * CPU seconds of a process from Linux's /proc, with its command name; null when it is gone.
+ * `reaped`: the CPU of its children that ended, which it has waited for, is counted too.
+ */
+export function procCpu(pid: string, reaped = false): { name: string; seconds: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
-    // 14th and 15th, in clock ticks of 1/100 s.
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    // 14th and 15th, cutime and cstime (of reaped children) the 16th and 17th, in ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ').slice(11, reaped ? 15 : 13);
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
-    return { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+    return { name, seconds: fields.reduce((sum, ticks) => sum + Number(ticks), 0) / 100 };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen. */
+/**
+ * CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen.
+ * A backend whose connection closes takes its CPU with it; the postmaster that reaps it keeps it.
+ */
 export function serverCpuSeconds(): number | null {
   let seconds: number | null = null;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    const proc = procCpu(pid);
+    const proc = procCpu(pid, true);
     if (proc?.name === 'postgres') seconds = (seconds ?? 0) + proc.seconds;
   }
   return seconds;

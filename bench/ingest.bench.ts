@@ -5,6 +5,7 @@
 //                    [--ingest-workers=0]   (PostgreSQL: the load goes to that many ingest processes, as
 //                                            PISHKHAN_INGEST_WORKERS starts them; their CPU is counted as the hub's)
 //                    [--latency-seconds=15] [--latency-warmup=3]   (half load: measured seconds, after the first ones)
+//                    [--throughput-rounds=3] (the steady state in rounds, each the hub's then the raw COPY's)
 //                    [--latency-rounds=3]   (half load in rounds, each the hub's then PostgreSQL alone's at that rate)
 //                    [--half-load=N]        (events/s of the latency phase instead of half the measured steady state)
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
@@ -52,6 +53,7 @@ const LATENCY_TARGET_MS = 50;
 const LATENCY_SECONDS = Number(arg('latency-seconds', '15'));
 const LATENCY_WARMUP_SECONDS = Number(arg('latency-warmup', '3'));
 const LATENCY_ROUNDS = Number(arg('latency-rounds', '3'));
+const THROUGHPUT_ROUNDS = Number(arg('throughput-rounds', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 // The latency phase's load; by default half the steady state just measured.
 const HALF_LOAD = Number(arg('half-load', '0'));
@@ -123,10 +125,10 @@ function load(
  * The raw limit: the same rows appended to a bare table — no index at all, or (`indexed`) the
  * events table's own primary key and timeline index, which any store of these events keeps.
  */
-async function rawCopyRate(db: BenchDb, indexed: boolean): Promise<number> {
+async function rawCopyRate(db: BenchDb, indexed: boolean, count: number): Promise<number> {
   const columns = EVENT_COLUMNS;
   const rows = await db.opened.db.asSystem((tx) =>
-    tx.query<Record<string, unknown>>(`SELECT ${columns.join(',')} FROM events LIMIT $1`, [EVENTS]),
+    tx.query<Record<string, unknown>>(`SELECT ${columns.join(',')} FROM events LIMIT $1`, [count]),
   );
   await db.opened.db.exec(
     `DROP TABLE IF EXISTS bench_raw_events; CREATE TABLE bench_raw_events (LIKE events${indexed ? ' INCLUDING INDEXES' : ''})`,
@@ -251,16 +253,32 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       saturating,
     );
     const newRate = EVENTS / firstSeen.seconds;
-    // --cpuprofile=<file>: a V8 CPU profile of the hub during this phase.
-    const cpuProfile = await cpuProfileOfPhase();
-    const throughput = await load(
-      url,
-      writeKey,
-      { count: EVENTS, offset: 30_000_000, users: USERS, batch: BATCH },
-      saturating,
-    );
-    await cpuProfile.stop();
-    const hubRate = EVENTS / throughput.seconds;
+    // The steady state alternates with the raw COPY of as many rows, round by round, as the latency
+    // phase below does with PostgreSQL alone: here either rate moves by half from one minute to the
+    // next, and a ratio of two rates measured minutes apart measured that.
+    const roundEvents = Math.round(EVENTS / THROUGHPUT_ROUNDS);
+    const throughput = { seconds: 0, latencies: [] as number[], hubCpu: 0, loadCpu: 0, serverCpu: 0 };
+    let copySeconds = 0;
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      // --cpuprofile=<file>: a V8 CPU profile of the hub during the first round.
+      const cpuProfile = round === 0 ? await cpuProfileOfPhase() : null;
+      const part = await load(
+        url,
+        writeKey,
+        { count: roundEvents, offset: 30_000_000 + round, users: USERS, batch: BATCH },
+        saturating,
+      );
+      await cpuProfile?.stop();
+      throughput.seconds += part.seconds;
+      throughput.latencies.push(...part.latencies);
+      throughput.hubCpu += part.hubCpuSeconds;
+      throughput.loadCpu += part.cpuSeconds;
+      throughput.serverCpu += part.serverCpuSeconds ?? NaN;
+      copySeconds += roundEvents / (await rawCopyRate(db, false, roundEvents));
+    }
+    const steadyEvents = roundEvents * THROUGHPUT_ROUNDS;
+    const hubRate = steadyEvents / throughput.seconds;
+    const copyRate = steadyEvents / copySeconds;
 
     // The latency phase alternates the hub and PostgreSQL alone at the same rate, round by round,
     // so both meet the same moods of the machine (see raw-latency.ts).
@@ -324,14 +342,10 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     }
     await heapProfile.stop();
     await raw.close();
-    // The raw COPY runs last: its WAL and checkpoints must not slow the hub's latency phase.
-    const medianOfThree = async (indexed: boolean) => {
-      const rates = [];
-      for (let i = 0; i < 3; i++) rates.push(await rawCopyRate(db, indexed));
-      return rates.sort((a, b) => a - b)[1]!;
-    };
-    const copyRate = await medianOfThree(false);
-    const indexedCopyRate = await medianOfThree(true);
+    // Into a table with the events' indexes, last: its WAL must not slow the hub's latency phase.
+    const indexedRates = [];
+    for (let i = 0; i < 3; i++) indexedRates.push(await rawCopyRate(db, true, EVENTS));
+    const indexedCopyRate = indexedRates.sort((a, b) => a - b)[1]!;
 
     return {
       kind,
@@ -343,10 +357,10 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       batchP99: percentile(throughput.latencies, 99),
       // CPU per event, µs: the hub's process, and the load generator's (both on this machine's cores).
       hubCpuNew: (firstSeen.hubCpuSeconds / EVENTS) * 1e6,
-      hubCpu: (throughput.hubCpuSeconds / EVENTS) * 1e6,
-      loadCpu: (throughput.cpuSeconds / EVENTS) * 1e6,
+      hubCpu: (throughput.hubCpu / steadyEvents) * 1e6,
+      loadCpu: (throughput.loadCpu / steadyEvents) * 1e6,
       // The server's processes: none on PGlite (a PostgreSQL server seen idle beside it is not its own).
-      serverCpu: serverCpuPerEvent(kind, throughput.serverCpuSeconds, EVENTS),
+      serverCpu: serverCpuPerEvent(kind, throughput.serverCpu, steadyEvents),
       halfRate,
       p50: percentile(hub.latencies, 50),
       p99: percentile(hub.latencies, 99),
@@ -398,10 +412,10 @@ for (const kind of kinds) {
     `  hub process CPU per event: every user new ${fmt(r.hubCpuNew, 1)} µs, known customers ${fmt(r.hubCpu, 1)} µs   (load generator ${fmt(r.loadCpu, 1)} µs${r.serverCpu === null ? '' : `, PostgreSQL server ${fmt(r.serverCpu, 1)} µs`})`,
   );
   console.log(
-    `  raw ${r.kind === 'postgres' ? 'COPY' : 'COPY from a blob'} of the same rows, bare table  ${fmt(r.copyRate).padStart(9)} rows/s`,
+    `  raw ${r.kind === 'postgres' ? 'COPY' : 'COPY from a blob'} of the same rows, bare table, in rounds between the steady state's  ${fmt(r.copyRate).padStart(9)} rows/s`,
   );
   console.log(
-    `  raw, same table with the events' primary key and timeline index  ${fmt(r.indexedCopyRate).padStart(9)} rows/s`,
+    `  raw, same table with the events' primary key and timeline index (after the latency phase)  ${fmt(r.indexedCopyRate).padStart(9)} rows/s`,
   );
   console.log(
     `  ratio hub (steady state) / raw                   ${fmt(r.ratio, 2).padStart(9)}   (target ≥ 0.50 on a PostgreSQL server)`,
