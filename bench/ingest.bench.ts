@@ -401,6 +401,7 @@ console.log(
 );
 for (const kind of kinds) {
   const r = await benchOne(kind);
+  const alone = r.kind === 'postgres' ? 'PostgreSQL' : 'PGlite';
   console.log(`\n[${r.kind}]`);
   console.log(
     `  hub over HTTP, every user new (profiles created) ${fmt(r.newRate).padStart(9)} events/s   ratio ${fmt(r.newRate / r.copyRate, 2)}`,
@@ -436,7 +437,7 @@ for (const kind of kinds) {
     `  at half load (${fmt(r.halfRate)} events/s in ${LATENCY_BATCH}-event calls for ${fmt(LATENCY_SECONDS)} s, in ${LATENCY_ROUNDS} rounds): p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms   (target p99 < ${LATENCY_TARGET_MS} ms)`,
   );
   console.log(
-    `    PostgreSQL alone, in rounds between the hub's (the same rows at the same rate, a COPY of ${LATENCY_BATCH} per transaction): p50 ${fmt(r.raw.p50, 1)} ms, p99 ${fmt(r.raw.p99, 1)} ms; the hub's p99 is ${fmt(r.p99 / r.raw.p99, 2)} times its`,
+    `    ${alone} alone, in rounds between the hub's (the same rows at the same rate, a COPY of ${LATENCY_BATCH} per transaction): p50 ${fmt(r.raw.p50, 1)} ms, p99 ${fmt(r.raw.p99, 1)} ms; the hub's p99 is ${fmt(r.p99 / r.raw.p99, 2)} times its`,
   );
   console.log(
     `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs (alone ${fmt(r.raw.serverCpu ?? NaN, 1)} µs); ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
@@ -446,14 +447,14 @@ for (const kind of kinds) {
   );
   for (const [who, slow] of [
     ['the hub', r.slowCalls],
-    ['PostgreSQL alone', r.raw.slowCalls],
+    [`${alone} alone`, r.raw.slowCalls],
   ] as const)
     console.log(
       `    calls over ${LATENCY_TARGET_MS} ms, ${who}: ${slow.count}, in ${slow.quarters} of ${slow.of} quarter-seconds`,
     );
   for (const [who, first] of [
     ['the hub', r.afterCheckpoint],
-    ['PostgreSQL alone', r.raw.afterCheckpoint],
+    [`${alone} alone`, r.raw.afterCheckpoint],
   ] as const)
     if (first.length > 0)
       console.log(
