@@ -12,7 +12,7 @@ import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { serverCpuSeconds, type BenchDb } from './bench-support.ts';
 
 const TABLE = 'bench_raw_latency';
-// As many transactions in flight as the hub's calls can be: a stalled commit does not hold back the next.
+// Enough connections that a stalled commit does not hold back the calls that leave after it.
 const CONNECTIONS = 16;
 
 export type RawRound = { seconds: number; latencies: number[]; serverCpuSeconds: number | null };

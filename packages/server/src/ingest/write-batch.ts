@@ -39,7 +39,7 @@ export async function writeBatch(
 ): Promise<EventOutcome[]> {
   // The repeat check, the identifiers' look-up and the profiles the batch will likely update (of
   // customers this process knows) go in one round trip (with the transaction's opening, when it
-  // opens with its first query). A profile that turns out to be another is read when known.
+  // opens with its first query). Profiles it did not expect are read once identities are decided.
   const seen = new Set<string>();
   const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
   const owners = lookUpOwners(workspaceId, unique, options.knownIdentifiers);
