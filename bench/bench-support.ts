@@ -131,7 +131,10 @@ export function procCpu(pid: string, reaped = false): { name: string; seconds: n
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command's closing parenthesis start at the 3rd; utime and stime are the
     // 14th and 15th, cutime and cstime (of reaped children) the 16th and 17th, in ticks of 1/100 s.
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ').slice(11, reaped ? 15 : 13);
+    const fields = stat
+      .slice(stat.lastIndexOf(') ') + 2)
+      .split(' ')
+      .slice(11, reaped ? 15 : 13);
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
     return { name, seconds: fields.reduce((sum, ticks) => sum + Number(ticks), 0) / 100 };
   } catch {
