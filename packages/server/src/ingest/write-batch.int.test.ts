@@ -2,7 +2,7 @@
 // machine whose cores are shared that, more than the statements, is what a group's latency is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../db/database.ts';
-import { createKnownIdentifiers } from '../identity/known-identifiers.ts';
+import { createKnownIdentifiers, type KnownIdentifiers } from '../identity/known-identifiers.ts';
 import { newWorkspace, startTestHub, type TestHub } from '../test-support/test-hub.ts';
 import { normalizeEvent } from './normalize-event.ts';
 import type { SegmentCall } from './segment.schema.ts';
@@ -21,10 +21,7 @@ const source = { sourceId: null, sourceName: 'test', channel: 'web', traitPriori
 const event = (call: Record<string, unknown>) => normalizeEvent(call as SegmentCall, new Date(), source);
 
 /** Writes the calls in one group, as the ingest pipeline does; how many times it asked the database. */
-async function roundTripsOf(
-  calls: Record<string, unknown>[],
-  known: ReturnType<typeof createKnownIdentifiers>,
-) {
+async function roundTripsOf(calls: Record<string, unknown>[], known: KnownIdentifiers) {
   let trips = 0;
   await hub.database.db.inWorkspace(
     workspaceId,
