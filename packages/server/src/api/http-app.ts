@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DEFAULT_INGEST_FLUSH_MS } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createMetrics, LATENCY_BUCKETS } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
@@ -28,7 +29,7 @@ export function createHub(options: {
     auth: createAuthenticator(options.db),
     ingest: createIngestPipeline({
       db: options.db,
-      flushMs: options.ingestFlushMs ?? 2,
+      flushMs: options.ingestFlushMs ?? DEFAULT_INGEST_FLUSH_MS,
       logger: options.logger,
       metrics,
       knownIdentifiersLimit: options.knownIdentifiers,
