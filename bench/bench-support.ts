@@ -4,6 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
+import { DEFAULT_INGEST_FLUSH_MS } from '../packages/server/src/core/config.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { keepRequestObjectsYoung } from '../packages/server/src/core/keep-request-objects-young.ts';
 import { openDatabase, type OpenedDatabase } from '../packages/server/src/db/open-database.ts';
@@ -44,7 +45,7 @@ export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: st
   const built = await buildApp({
     db: db.opened.db,
     logger: createLogger('warn'),
-    ingestFlushMs: arg('flush-ms', '') === '' ? undefined : Number(arg('flush-ms', '')),
+    ingestFlushMs: Number(arg('flush-ms', String(DEFAULT_INGEST_FLUSH_MS))),
     knownIdentifiers: known === '' ? undefined : Number(known),
     parseThreads: parseThreads === '' ? undefined : Number(parseThreads),
   });

@@ -11,8 +11,7 @@
 //                    [--cpuprofile=<file>] [--heapprofile=<file>]  (the hub's CPU in the steady state; its promoted
 //                                            allocations at half load)
 //                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
-//                    [--flush-ms=N]         (INGEST_FLUSH_MS: how long an idle hub gathers requests into a group;
-//                                            unset: 0 on a server, 2 on PGlite)
+//                    [--flush-ms=0]         (INGEST_FLUSH_MS: how long an idle hub gathers requests into a group)
 //                    [--parse-threads=N]    (PISHKHAN_PARSE_THREADS; 0: bodies parsed on the hub's main thread)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';

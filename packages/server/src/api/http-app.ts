@@ -4,11 +4,12 @@
 import { availableParallelism } from 'node:os';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DEFAULT_INGEST_FLUSH_MS } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createMetrics, LATENCY_BUCKETS } from '../core/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { createBodyReaders } from '../ingest/body-readers.ts';
-import { createIngestPipeline, defaultFlushMs } from '../ingest/ingest.service.ts';
+import { createIngestPipeline } from '../ingest/ingest.service.ts';
 import { createAuthenticator } from '../workspaces/auth.service.ts';
 import { installErrorHandler } from './error-handler.ts';
 import type { Hub } from './hub.ts';
@@ -28,7 +29,7 @@ export function createHub(options: {
     auth: createAuthenticator(options.db),
     ingest: createIngestPipeline({
       db: options.db,
-      flushMs: options.ingestFlushMs ?? defaultFlushMs(options.db.kind),
+      flushMs: options.ingestFlushMs ?? DEFAULT_INGEST_FLUSH_MS,
       logger: options.logger,
       metrics,
       knownIdentifiersLimit: options.knownIdentifiers,

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+export const DEFAULT_INGEST_FLUSH_MS = 0;
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -12,9 +14,11 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Group commit: how long the first event of a batch may wait for others (ms), when no group is
-   * being written. Unset: the database's own default (`defaultFlushMs`, ingest.service.ts).
+   * being written. 0: the next turn of the event loop; requests that arrive while a group is being
+   * written still go together in the next. A 2 ms wait made fewer transactions but doubled the
+   * half-load tail (docs/benchmarks.md, "Ingest", ninth session).
    */
-  INGEST_FLUSH_MS: z.coerce.number().min(0).max(1000).optional(),
+  INGEST_FLUSH_MS: z.coerce.number().min(0).max(1000).default(DEFAULT_INGEST_FLUSH_MS),
   /**
    * Extra processes serving only the Segment ingest API, on PISHKHAN_INGEST_PORT (PostgreSQL server
    * only). 0: ingest is served by the hub's own process, on PORT, as always (it still is).

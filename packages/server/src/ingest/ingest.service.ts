@@ -14,16 +14,6 @@ import { createKnownIdentifiers } from '../identity/known-identifiers.ts';
 
 export type BatchOutcome = { accepted: number; duplicates: number; results: EventOutcome[] };
 
-/**
- * How long an idle pipeline waits to gather a group (`INGEST_FLUSH_MS` when unset). On a server,
- * none: the group starts on the next turn of the event loop, and the requests that arrive while it
- * is written go together in the next; a 2 ms wait made fewer transactions but doubled the
- * half-load tail. PGlite runs the database on the hub's own thread, where each transaction costs
- * that thread more than the wait costs a request: without it, 50-event calls at half load were
- * more than the thread could carry (docs/benchmarks.md, "Ingest", ninth session).
- */
-export const defaultFlushMs = (kind: Database['kind']): number => (kind === 'postgres' ? 0 : 2);
-
 // Bigger groups commit more per round trip but make every request in them wait longer.
 const MAX_EVENTS_PER_FLUSH = 2_000;
 
