@@ -4,7 +4,6 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type BuiltApp } from '../packages/server/src/app.ts';
-import { DEFAULT_INGEST_FLUSH_MS } from '../packages/server/src/core/config.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { keepRequestObjectsYoung } from '../packages/server/src/core/keep-request-objects-young.ts';
 import { openDatabase, type OpenedDatabase } from '../packages/server/src/db/open-database.ts';
@@ -42,10 +41,11 @@ export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: st
   if (!process.argv.includes('--pretenuring')) keepRequestObjectsYoung();
   const known = arg('known-identifiers', '');
   const parseThreads = arg('parse-threads', '');
+  const flushMs = arg('flush-ms', '');
   const built = await buildApp({
     db: db.opened.db,
     logger: createLogger('warn'),
-    ingestFlushMs: Number(arg('flush-ms', String(DEFAULT_INGEST_FLUSH_MS))),
+    ingestFlushMs: flushMs === '' ? undefined : Number(flushMs),
     knownIdentifiers: known === '' ? undefined : Number(known),
     parseThreads: parseThreads === '' ? undefined : Number(parseThreads),
   });

@@ -11,6 +11,7 @@
 // instead of 0.73–1.28, and 4.1–5.9 instead of 8–10 (what is left: the kernel's TCP, and waking up
 // and node:net's stream code for each call).
 import net from 'node:net';
+import { openLoop } from './open-loop.mjs';
 import { bodiesOf, makeEvents } from './segment-events.mjs';
 
 const job = await new Promise((resolve) => process.once('message', resolve));
@@ -143,29 +144,12 @@ async function post(request) {
 }
 
 async function run() {
-  const latencies = [];
   const started = performance.now();
-  let next = 0;
+  let latencies = [];
   if (job.ratePerSecond) {
-    // Open loop: requests leave on schedule whether or not earlier ones finished.
-    const interval = 1000 / job.ratePerSecond;
-    const pending = [];
-    let failure = null;
-    for (let i = 0; i < requests.length && !failure; i++) {
-      const wait = started + i * interval - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      // By call: call i left at i × interval, so the bench can tell early calls from later ones.
-      // A failed call stops the schedule (caught here: unhandled, it would end the process unreported).
-      pending.push(
-        post(requests[i]).then(
-          (ms) => void (latencies[i] = ms),
-          (error) => void (failure ??= error),
-        ),
-      );
-    }
-    await Promise.all(pending);
-    if (failure) throw failure;
+    latencies = await openLoop(requests.length, job.ratePerSecond, (i) => post(requests[i]));
   } else {
+    let next = 0;
     const lane = async () => {
       while (next < requests.length) latencies.push(await post(requests[next++]));
     };

@@ -10,6 +10,7 @@ import { copyIn } from '../packages/server/src/db/copy-in.ts';
 import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { serverCpuSeconds, type BenchDb } from './bench-support.ts';
+import { openLoop } from './open-loop.mjs';
 
 const TABLE = 'bench_raw_latency';
 // Enough connections that a stalled commit does not hold back the calls that leave after it.
@@ -68,18 +69,14 @@ export async function prepareRawLatency(db: BenchDb, batch: number): Promise<Raw
   return {
     async round(calls, callsPerSecond) {
       const bodies = Array.from({ length: calls }, rowsOfCall);
-      const latencies: number[] = [];
       const cpuAtStart = serverCpuSeconds();
       const started = performance.now();
-      const pending: Promise<void>[] = [];
       // Open loop, as the load generator's: call i leaves at i / callsPerSecond s.
-      for (let i = 0; i < calls; i++) {
-        const wait = started + (i * 1000) / callsPerSecond - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const latencies = await openLoop(calls, callsPerSecond, async (i) => {
         const sentAt = performance.now();
-        pending.push(append(bodies[i]!).then(() => void (latencies[i] = performance.now() - sentAt)));
-      }
-      await Promise.all(pending);
+        await append(bodies[i]!);
+        return performance.now() - sentAt;
+      });
       const cpu = serverCpuSeconds();
       return {
         seconds: (performance.now() - started) / 1000,
