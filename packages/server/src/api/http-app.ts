@@ -24,19 +24,21 @@ export function createHub(options: {
   parseThreads?: number;
 }): Hub {
   const metrics = createMetrics();
+  const ingest = createIngestPipeline({
+    db: options.db,
+    flushMs: options.ingestFlushMs ?? DEFAULT_INGEST_FLUSH_MS,
+    logger: options.logger,
+    metrics,
+    knownIdentifiersLimit: options.knownIdentifiers,
+  });
   return {
     db: options.db,
     auth: createAuthenticator(options.db),
-    ingest: createIngestPipeline({
-      db: options.db,
-      flushMs: options.ingestFlushMs ?? DEFAULT_INGEST_FLUSH_MS,
-      logger: options.logger,
-      metrics,
-      knownIdentifiersLimit: options.knownIdentifiers,
-    }),
+    ingest,
     bodies: createBodyReaders({
       threads: options.parseThreads ?? defaultParseThreads(),
       logger: options.logger,
+      waitingEvents: ingest.waitingEvents,
     }),
     metrics,
     logger: options.logger,

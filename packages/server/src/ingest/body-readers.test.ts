@@ -11,7 +11,7 @@ const source = {
   channel: 'web',
   traitPriority: 5,
 };
-const readers = createBodyReaders({ threads: 1, logger: createLogger('silent'), busyAbove: 0 });
+const readers = createBodyReaders({ threads: 1, logger: createLogger('silent') });
 afterAll(() => readers.close());
 
 function bodyOf(batch: unknown[], extra: Record<string, unknown> = {}): SegmentBody {
@@ -84,22 +84,30 @@ describe('parsing threads', () => {
     }
   });
 
-  it('take bodies only while the main thread is busy, which reads them in place sooner otherwise', async () => {
-    const adaptive = createBodyReaders({ threads: 1, logger: createLogger('silent') });
+  it('take bodies only while more events wait to be written than a few groups hold', async () => {
+    let waiting = 5_000;
+    const adaptive = createBodyReaders({
+      threads: 1,
+      logger: createLogger('silent'),
+      waitingEvents: () => waiting,
+    });
+    const onThread = async () => {
+      const events = (await adaptive.read({ ...body, raw: Buffer.from(body.raw) }))._unsafeUnwrap();
+      return typeof events[0]!.columns === 'string';
+    };
+    const body = bodyOf(calls);
     try {
-      const body = bodyOf(calls);
       let threaded = false;
-      for (let attempt = 0; attempt < 100 && !threaded; attempt++) {
-        const until = performance.now() + 120; // a busy event loop
-        while (performance.now() < until);
-        await new Promise((r) => setTimeout(r, 0));
-        const events = (await adaptive.read({ ...body, raw: Buffer.from(body.raw) }))._unsafeUnwrap();
-        threaded = typeof events[0]!.columns === 'string';
+      // The first bodies start the thread and are read in place while it gets ready.
+      for (let attempt = 0; attempt < 200 && !threaded; attempt++) {
+        threaded = await onThread();
+        if (!threaded) await new Promise((r) => setTimeout(r, 25));
       }
       expect(threaded).toBe(true);
-      await new Promise((r) => setTimeout(r, 250)); // an idle event loop again
-      const idle = (await adaptive.read({ ...body, raw: Buffer.from(body.raw) }))._unsafeUnwrap();
-      expect(Array.isArray(idle[0]!.columns)).toBe(true);
+      waiting = 300; // half load: a few groups' worth
+      expect(await onThread()).toBe(false);
+      waiting = 1_001;
+      expect(await onThread()).toBe(true);
     } finally {
       await adaptive.close();
     }

@@ -1,10 +1,10 @@
 // Segment bodies are parsed, validated and normalised on parsing threads, off the thread that
-// answers requests and runs the ingest pipeline, when that thread is busy: then it is the hub's
-// ingest limit (docs/benchmarks.md, "Ingest", sixth session), and it only copies finished events
-// in. Otherwise bodies are read in place, which answers sooner: at half load a 50-event body took
-// 1.7 ms (p99 8–10 ms) through a parsing thread, against ~0.4 ms of work in place. Small bodies,
-// and any body while no thread is ready, are read in place too.
-import { performance } from 'node:perf_hooks';
+// answers requests and runs the ingest pipeline, while more events wait to be written than a few
+// groups hold: that thread is then the hub's ingest limit (docs/benchmarks.md, "Ingest", sixth
+// session), and it only copies finished events in. Otherwise bodies are read in place, which
+// answers sooner: at half load a 50-event body took 1.7 ms (p99 8–10 ms) through a parsing thread,
+// against ~0.4 ms of work in place, and the hop's wake-ups cost more CPU than the reading. Small
+// bodies, and any body while no thread is ready, are read in place too.
 import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from 'neverthrow';
 import type { AppError } from '../core/errors.ts';
@@ -13,11 +13,9 @@ import type { HubEvent } from './normalize-event.ts';
 import { readSegmentBody, type ReadBody, type SegmentBody } from './read-segment-body.ts';
 
 const READ_IN_PLACE_BELOW_BYTES = 8 * 1024;
-// The main thread turns busy when its event loop was busy more than half of the last interval, and
-// idle again below a quarter: taking bodies off it lowers its load, which must not switch it back.
-const BUSY_ABOVE = 0.5;
-const IDLE_BELOW = 0.25;
-const BUSY_INTERVAL_MS = 100;
+// Saturating clients keep thousands of events waiting; at half load a few hundred wait, up to
+// ~1,000 at moments (docs/benchmarks.md, "Ingest", tenth session).
+const HOP_ABOVE_WAITING_EVENTS = 1_000;
 
 export type BodyReaders = {
   read(body: SegmentBody): Promise<Result<HubEvent[], AppError>>;
@@ -35,29 +33,18 @@ const THREAD_URL = new URL('./body-reader-thread.ts', import.meta.url).href;
 const BOOT_THREAD = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_URL)}); })`;
 
 /**
- * `threads`: at most this many, started on the first bodies worth one (0: none). `busyAbove`: the
- * share of time the event loop must have been busy for bodies to go to a thread (0: always).
+ * `threads`: at most this many, started on the first bodies worth one (0: none). `waitingEvents`:
+ * how many events wait to be written (the ingest pipeline's); none given, bodies always hop.
  */
 export function createBodyReaders(options: {
   threads: number;
   logger: Logger;
-  busyAbove?: number;
+  waitingEvents?: () => number;
 }): BodyReaders {
   const threads: Thread[] = [];
   let nextId = 0;
   let closed = false;
-  const busyAbove = options.busyAbove ?? BUSY_ABOVE;
-  let busy = busyAbove === 0;
-  let last = performance.eventLoopUtilization();
-  const watch =
-    options.threads > 0 && busyAbove > 0
-      ? setInterval(() => {
-          const now = performance.eventLoopUtilization();
-          const { utilization } = performance.eventLoopUtilization(now, last);
-          busy = busy ? utilization > IDLE_BELOW : utilization > busyAbove;
-          last = now;
-        }, BUSY_INTERVAL_MS).unref()
-      : null;
+  const busy = () => !options.waitingEvents || options.waitingEvents() > HOP_ABOVE_WAITING_EVENTS;
 
   const start = (): void => {
     const thread: Thread = {
@@ -96,7 +83,7 @@ export function createBodyReaders(options: {
   return {
     async read(body) {
       const thread =
-        !busy || body.raw.byteLength < READ_IN_PLACE_BELOW_BYTES || closed ? undefined : threadFor();
+        body.raw.byteLength < READ_IN_PLACE_BELOW_BYTES || closed || !busy() ? undefined : threadFor();
       let read: ReadBody;
       if (!thread) read = readSegmentBody(body);
       else {
@@ -114,7 +101,6 @@ export function createBodyReaders(options: {
     },
     async close() {
       closed = true;
-      if (watch) clearInterval(watch);
       await Promise.all(threads.map((t) => t.worker.terminate()));
     },
   };

@@ -320,4 +320,20 @@ describe('Segment ingest', () => {
     const events = (await timeline(customer.id, '?channel=whatsapp')).events;
     expect(events.map((e) => e.event)).toEqual(['Message Received']);
   });
+
+  it('counts events as waiting from when they are taken until they are answered', async () => {
+    const pipeline = hub.hub.ingest;
+    const answered = Array.from({ length: 3 }, (_, i) =>
+      recordInteraction(pipeline, {
+        workspaceId: ws.workspaceId,
+        channel: 'telegram',
+        event: 'Message Received',
+        messageId: `tg-waiting-${i}`,
+        identifiers: { traits: { telegram: 'waiting_user' } },
+      }),
+    );
+    expect(pipeline.waitingEvents()).toBe(3);
+    for (const result of await Promise.all(answered)) expect(result.isOk()).toBe(true);
+    expect(pipeline.waitingEvents()).toBe(0);
+  });
 });

@@ -26,6 +26,8 @@ type Pending = {
 
 export type IngestPipeline = {
   ingest(input: { workspaceId: string; events: HubEvent[] }): Promise<BatchOutcome>;
+  /** Events taken and not yet answered: queued, or in a group being written. */
+  waitingEvents(): number;
   /** Waits for what is queued, then stops taking events. */
   close(): Promise<void>;
 };
@@ -77,6 +79,7 @@ export function createIngestPipeline(deps: {
   let flushing: Promise<void> | null = null;
   let inFlight: InFlight[] = [];
   let closed = false;
+  let waiting = 0;
 
   // The wait gathers a group when the pipeline is idle. Requests that queued while a group was
   // being written have waited already: they go at once.
@@ -196,11 +199,16 @@ export function createIngestPipeline(deps: {
     ingest({ workspaceId, events }) {
       if (closed) return Promise.reject(new Error('The ingest pipeline is closed'));
       if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, results: [] });
-      return new Promise<BatchOutcome>((resolve, reject) => {
+      waiting += events.length;
+      const answered = () => void (waiting -= events.length);
+      const outcome = new Promise<BatchOutcome>((resolve, reject) => {
         queue.push({ workspaceId, events, resolve, reject });
         schedule();
       });
+      outcome.then(answered, answered);
+      return outcome;
     },
+    waitingEvents: () => waiting,
     async close() {
       closed = true;
       while (queue.length > 0 || flushing || timer || inFlight.length > 0) {
