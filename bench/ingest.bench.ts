@@ -118,6 +118,10 @@ function load(
       },
     );
     child.once('error', reject);
+    // A load generator that ends without its report (killed, out of memory) must fail the run, not hang it.
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the load generator ended before reporting (${signal ?? code})`)),
+    );
   });
 }
 
