@@ -1,7 +1,8 @@
 // What one ingest group (one transaction) costs by its size, without HTTP or a parsing thread:
 // groups of N events of known customers given to the ingest pipeline one after another, on a
-// PostgreSQL server. Per group: wall time (with the idle hub's INGEST_FLUSH_MS wait before each, 2 ms
-// until the ninth session, ~1 ms since; --flush-ms=N sets it), the hub's CPU and the server's; per event, the same.
+// PostgreSQL server. Per group: wall time (with the idle hub's INGEST_FLUSH_MS wait before each: 2 ms
+// until the ninth session, 0 since, the next turn of the event loop; --flush-ms=N sets it), the hub's
+// CPU and the server's; per event, the same.
 // Fitting a + b·N over the sizes separates what a transaction costs from what an event does.
 //   npx tsx --max-semi-space-size=64 bench/ingest-groups.bench.ts [--sizes=1,10,50,100,500] [--events=20000]
 import { arg, fmt, freshDatabase, serverCpuSeconds, startHub } from './bench-support.ts';
