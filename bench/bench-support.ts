@@ -37,13 +37,13 @@ export async function freshDatabase(
 }
 
 /** The hub on a real socket, with the V8 settings `npm start` gives it (main.ts). */
-export async function startHub(db: BenchDb): Promise<{ built: BuiltApp; base: string }> {
+export async function startHub(opened: OpenedDatabase): Promise<{ built: BuiltApp; base: string }> {
   if (!process.argv.includes('--pretenuring')) keepRequestObjectsYoung();
   const known = arg('known-identifiers', '');
   const parseThreads = arg('parse-threads', '');
   const flushMs = arg('flush-ms', '');
   const built = await buildApp({
-    db: db.opened.db,
+    db: opened.db,
     logger: createLogger('warn'),
     ingestFlushMs: flushMs === '' ? undefined : Number(flushMs),
     knownIdentifiers: known === '' ? undefined : Number(known),

@@ -17,7 +17,7 @@ const EVENTS = Number(arg('events', '20000'));
 const USERS = 2_000;
 
 const db = await freshDatabase('postgres', SERVER, 'pishkhan_bench_groups');
-const { built } = await startHub(db);
+const { built } = await startHub(db.opened);
 try {
   const signup = await built.app.inject({
     method: 'POST',
