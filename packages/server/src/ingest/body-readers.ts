@@ -44,7 +44,8 @@ export function createBodyReaders(options: {
   const threads: Thread[] = [];
   let nextId = 0;
   let closed = false;
-  const busy = () => !options.waitingEvents || options.waitingEvents() > HOP_ABOVE_WAITING_EVENTS;
+  const manyEventsWaiting = () =>
+    !options.waitingEvents || options.waitingEvents() > HOP_ABOVE_WAITING_EVENTS;
 
   const start = (): void => {
     const thread: Thread = {
@@ -83,7 +84,9 @@ export function createBodyReaders(options: {
   return {
     async read(body) {
       const thread =
-        body.raw.byteLength < READ_IN_PLACE_BELOW_BYTES || closed || !busy() ? undefined : threadFor();
+        body.raw.byteLength < READ_IN_PLACE_BELOW_BYTES || closed || !manyEventsWaiting()
+          ? undefined
+          : threadFor();
       let read: ReadBody;
       if (!thread) read = readSegmentBody(body);
       else {
