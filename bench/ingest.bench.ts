@@ -296,8 +296,15 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     // apart (the first round of each carries them), and the target is read on the calls after them.
     const warmupCalls = Math.round(callsPerSecond * LATENCY_WARMUP_SECONDS);
     const roundCalls = Math.round((callsPerSecond * LATENCY_SECONDS) / LATENCY_ROUNDS);
-    const hubCalls = { latencies: [] as number[], afterCheckpoint: [] as number[], slow: [] as SlowCalls[] };
-    const rawCalls = { latencies: [] as number[], afterCheckpoint: [] as number[], slow: [] as SlowCalls[] };
+    // `settled`: the calls after each round's first second (see SlowCalls' `inFirstSecond`).
+    const callLog = () => ({
+      latencies: [] as number[],
+      afterCheckpoint: [] as number[],
+      settled: [] as number[],
+      slow: [] as SlowCalls[],
+    });
+    const hubCalls = callLog();
+    const rawCalls = callLog();
     const totals = {
       seconds: 0,
       events: 0,
@@ -339,6 +346,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       ] as const) {
         into.afterCheckpoint.push(...latencies.slice(0, warmup));
         into.latencies.push(...latencies.slice(warmup));
+        into.settled.push(...latencies.slice(warmup + Math.round(callsPerSecond)));
         into.slow.push(slowCallsIn(latencies.slice(warmup), callsPerSecond));
       }
     }
@@ -366,11 +374,13 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       halfRate,
       p50: percentile(hubCalls.latencies, 50),
       p99: percentile(hubCalls.latencies, 99),
+      settledP99: percentile(hubCalls.settled, 99),
       afterCheckpoint: hubCalls.afterCheckpoint,
       slowCalls: sumOfSlowCalls(hubCalls.slow),
       raw: {
         p50: percentile(rawCalls.latencies, 50),
         p99: percentile(rawCalls.latencies, 99),
+        settledP99: percentile(rawCalls.settled, 99),
         afterCheckpoint: rawCalls.afterCheckpoint,
         slowCalls: sumOfSlowCalls(rawCalls.slow),
         serverCpu: serverCpuPerEvent(kind, totals.rawServerCpu, totals.rawEvents),
@@ -454,6 +464,9 @@ for (const kind of kinds) {
     console.log(
       `    calls over ${LATENCY_TARGET_MS} ms, ${who}: ${slow.count}, in ${slow.quarters} of ${slow.of} quarter-seconds (${slow.inFirstSecond} in the rounds' first seconds)`,
     );
+  console.log(
+    `    p99 after each round's first second: the hub ${fmt(r.settledP99, 1)} ms, ${alone} alone ${fmt(r.raw.settledP99, 1)} ms`,
+  );
   for (const [who, first] of [
     ['the hub', r.afterCheckpoint],
     [`${alone} alone`, r.raw.afterCheckpoint],
