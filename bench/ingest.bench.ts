@@ -255,9 +255,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     // phase below does with PostgreSQL alone: here either rate moves by half from one minute to the
     // next, and a ratio of two rates measured minutes apart measured that.
     const roundEvents = Math.round(EVENTS / THROUGHPUT_ROUNDS);
-    // The raw COPY encodes its rows in this process, where the hub's own process no longer warms
-    // the encoder: unwarmed, its first round measured V8 compiling it (38,000–43,000 rows/s against
-    // 50,000–60,000, eleventh session). One round first, not counted.
+    // The raw COPY encodes its rows in this process, which the hub (in a process of its own on a
+    // server) no longer warms: one round first, not counted, so no round measures V8 compiling it.
     await rawCopyRate(db, false, roundEvents);
     const throughput = { seconds: 0, latencies: [] as number[], hubCpu: 0, loadCpu: 0, serverCpu: 0 };
     let copySeconds = 0;
