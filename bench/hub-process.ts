@@ -29,4 +29,6 @@ process.on('message', (request: HubRequest) => {
     (error: unknown) => send({ id: request.id, error: String(error) }),
   );
 });
+// The bench gone (ended, killed), the hub goes too rather than keep its port and database.
+process.once('disconnect', () => process.exit(0));
 send({ address: base });

@@ -58,7 +58,8 @@ export async function startHubUnderTest(db: BenchDb): Promise<HubUnderTest> {
     pid: child.pid!,
     probe: ask,
     close: async () => {
-      await ask('close');
+      // A process that already ended (its error is the run's) has nothing to close.
+      if (child.exitCode === null && child.signalCode === null) await ask('close');
       await ended;
     },
   };
