@@ -53,6 +53,17 @@ export async function startHub(opened: OpenedDatabase): Promise<{ built: BuiltAp
   return { built, base };
 }
 
+/** A JSON POST to a hub's API at `base`, as a user's client sends it; the answer's body. Fails on any answer but 2xx. */
+export async function postJson<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

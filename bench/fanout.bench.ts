@@ -11,7 +11,7 @@ import { createApiToken } from '../packages/server/src/workspaces/workspaces.ser
 import { ALWAYS_OPEN, sign, testAdapter } from '../packages/server/src/inbox/testing/desk-test-hub.ts';
 import { buildApp } from '../packages/server/src/app.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
-import { arg, cpuProfileOfPhase, fmt, freshDatabase, percentile } from './bench-support.ts';
+import { arg, cpuProfileOfPhase, fmt, freshDatabase, percentile, postJson } from './bench-support.ts';
 import { cpuNow, profileDatabase } from './db-profiler.ts';
 
 const DB = arg('db', 'pglite') as 'pglite' | 'postgres';
@@ -45,34 +45,22 @@ async function main(): Promise<void> {
     built.desk.hooks.holdsNewConversation.length = 0;
   }
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' });
-  const post = async (url: string, body: unknown, token?: string) => {
-    const r = await fetch(`${base}${url}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return (await r.json()) as Record<string, unknown>;
-  };
-  const owner = (await post('/api/signup', {
+  const owner = await postJson<{ token: string; workspaceId: string }>(base, '/api/signup', {
     email: 'owner@bench.example',
     password: 'a-long-Passw0rd!',
     workspace: 'bench',
-  })) as {
-    token: string;
-    workspaceId: string;
-  };
+  });
   await fetch(`${base}/api/desk/settings`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
     body: JSON.stringify({ week: ALWAYS_OPEN, officialHolidays: false }),
   });
-  const inbox = (await post(
+  const inbox = await postJson<{ id: string }>(
+    base,
     '/api/inboxes',
     { channel: 'api', name: 'bench', config: { secret: SECRET, peerUrl: 'http://127.0.0.1:9' } },
     owner.token,
-  )) as {
-    id: string;
-  };
+  );
 
   // Agents are made directly (argon2 for 500 sign-ups would dominate the set-up), each with a token.
   const agents: { id: string; token: string }[] = [];

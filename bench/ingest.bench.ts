@@ -29,6 +29,7 @@ import {
   fmt,
   freshDatabase,
   percentile,
+  postJson,
   procCpu,
   progress,
   serverCpuSeconds,
@@ -197,17 +198,6 @@ async function committedGroups(hub: HubUnderTest) {
   return Number(/^pishkhan_ingest_flush_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
-/** A JSON call to the hub's API; its answer's body. */
-async function callHub<T>(hub: HubUnderTest, path: string, body: object, token?: string): Promise<T> {
-  const response = await fetch(`${hub.base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 const serverCpuPerEvent = (kind: 'postgres' | 'pglite', seconds: number | null, events: number) =>
   kind === 'postgres' && seconds !== null ? (seconds / events) * 1e6 : null;
 
@@ -216,12 +206,17 @@ async function benchOne(kind: 'postgres' | 'pglite') {
   const hub = await startHubUnderTest(db);
   let stopWorkers: (() => Promise<void>) | null = null;
   try {
-    const { token } = await callHub<{ token: string }>(hub, '/api/signup', {
+    const { token } = await postJson<{ token: string }>(hub.base, '/api/signup', {
       email: `bench-${kind}@example.com`,
       password: 'a-long-Passw0rd!',
       workspace: 'bench',
     });
-    const { writeKey } = await callHub<{ writeKey: string }>(hub, '/api/sources', { name: 'bench' }, token);
+    const { writeKey } = await postJson<{ writeKey: string }>(
+      hub.base,
+      '/api/sources',
+      { name: 'bench' },
+      token,
+    );
     // With ingest workers the load goes to their port, as a deployment's Segment clients would.
     const workers =
       INGEST_WORKERS > 0 && db.url
