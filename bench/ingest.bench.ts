@@ -340,7 +340,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       ] as const) {
         into.afterCheckpoint.push(...latencies.slice(0, warmup));
         into.latencies.push(...latencies.slice(warmup));
-        into.settled.push(...latencies.slice(warmup + Math.round(callsPerSecond)));
+        into.settled.push(...latencies.slice(warmup + Math.ceil(callsPerSecond)));
         into.slow.push(slowCallsIn(latencies.slice(warmup), callsPerSecond));
       }
     }
