@@ -133,6 +133,63 @@ describe('web chat widget in a real browser', () => {
     await tab.close();
   });
 
+  it('keeps a message the visitor sends while the hub is still checking the chat session', async () => {
+    const opened = (
+      await hub.app.inject({
+        method: 'POST',
+        url: `/webchat/${inbox.id}/session`,
+        payload: { email: 'early@example.com' },
+      })
+    ).json() as { session: string };
+    const visitor = new WebSocket(
+      `${base.replace('http', 'ws')}/webchat/${inbox.id}/socket?session=${encodeURIComponent(opened.session)}`,
+    );
+    const frames: Json[] = [];
+    visitor.on('message', (d) => frames.push(JSON.parse(String(d)) as Json));
+    // Sent the moment the socket opens, before the hub's "ready".
+    visitor.on('open', () =>
+      visitor.send(JSON.stringify({ type: 'message', text: 'زود فرستادم', clientId: 'early-1' })),
+    );
+    const ack = await waitFor(async () => frames.find((f) => f.type === 'ack'));
+    expect(ack.clientId).toBe('early-1');
+    expect(frames.findIndex((f) => f.type === 'ready')).toBeLessThan(frames.indexOf(ack));
+    visitor.close();
+  });
+
+  it('sends a message typed while the chat is still connecting once the hub is ready', async () => {
+    const tab = await browser.newPage();
+    // The widget's socket reaches the hub only when the test lets it.
+    let connect = () => {};
+    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
+      connect = () => route.connectToServer();
+    });
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('form.pre input[name=email]').fill('late@example.com');
+    await widget.locator('form.pre button').click();
+    await widget.locator('form.c input[name=text]').fill('هنوز وصل نشده‌ام');
+    await widget.locator('form.c button').click();
+    await widget.locator('.x.v', { hasText: 'هنوز وصل نشده‌ام' }).waitFor();
+    connect();
+    const conversation = await waitFor(async () => {
+      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=late@example.com');
+      if (found.statusCode !== 200) return null;
+      const { id } = found.json() as { id: string };
+      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
+        conversations: Json[];
+      };
+      return list.conversations[0];
+    });
+    const messages = (
+      (await get(hub, ws.token, `/api/conversations/${conversation.id}/messages`)).json() as {
+        messages: Json[];
+      }
+    ).messages;
+    expect(messages.map((m) => m.body)).toEqual(['هنوز وصل نشده‌ام']);
+    await tab.close();
+  });
+
   it('asks for an e-mail when nobody is online', async () => {
     await hub.app.inject({
       method: 'PATCH',

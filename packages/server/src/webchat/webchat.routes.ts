@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sendError } from '../api/error-handler.ts';
 import type { Hub } from '../api/hub.ts';
 import { appError } from '../core/errors.ts';
-import { findInboxForWebhook } from '../inbox/inboxes.service.ts';
+import { findInboxForWebhook, type Inbox } from '../inbox/inboxes.service.ts';
 import { receiveInbound } from '../inbox/receive.ts';
 import type { ServiceDesk } from '../inbox/service-desk.ts';
 import type { FeedItem, Signal } from '../realtime/feed.ts';
@@ -157,18 +157,11 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
         querystring: SessionQuery,
       },
     },
-    async (socket, request) => {
-      const inbox = await findInboxForWebhook(hub.db, request.params.inboxId);
-      const session = inbox ? readSession(request.query.session, inbox.webhookSecret) : null;
-      if (!inbox || !session || session.inboxId !== inbox.id) {
-        socket.close(4401, 'invalid chat session');
-        return;
-      }
-      const remove = sockets.add(inbox.id, session.visitorId, socket);
-      let conversationId = (await visitorHistory(desk, { inbox, visitorId: session.visitorId }))
-        .conversationId;
+    (socket, request) => {
+      let conversationId: string | null = null;
       let unsubscribe: (() => void) | null = null;
-      const listen = () => {
+      let remove: (() => void) | null = null;
+      const listen = (inbox: Inbox) => {
         if (!conversationId || unsubscribe) return;
         unsubscribe = desk.bus.subscribe(
           `webchat:${inbox.workspaceId}`,
@@ -179,56 +172,83 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
           },
         );
       };
-      listen();
       socket.on('close', () => {
-        remove();
+        remove?.();
         unsubscribe?.();
       });
-      socket.on('message', (data) => {
-        let frame;
-        try {
-          frame = VisitorFrame.safeParse(JSON.parse(String(data)));
-        } catch {
-          frame = null;
+      // The socket is open for the visitor before the session is checked: frames sent meanwhile
+      // would be dropped if the listener went on after the awaits, so each waits for the check.
+      const checked = (async () => {
+        const inbox = await findInboxForWebhook(hub.db, request.params.inboxId);
+        const session = inbox ? readSession(request.query.session, inbox.webhookSecret) : null;
+        if (!inbox || !session || session.inboxId !== inbox.id) {
+          socket.close(4401, 'invalid chat session');
+          return null;
         }
-        if (!frame?.success) return;
-        const message = frame.data;
-        if (message.type === 'typing') {
-          if (conversationId)
-            desk.bus.publish([
-              {
-                workspaceId: inbox.workspaceId,
-                userId: null,
-                type: 'typing',
-                payload: { conversationId, visitor: true, on: message.on },
-              },
-            ]);
-          return;
-        }
-        void receiveInbound(desk, {
-          inbox,
-          items: [
-            {
-              kind: 'message',
-              providerMessageId: `${session.visitorId}:${message.clientId}`,
-              threadKey: session.visitorId,
-              from: { identifiers: identifiersOf(session), ...(session.name ? { name: session.name } : {}) },
-              text: message.text,
-              attachments: [],
-              sentAt: new Date(),
-            },
-          ],
-        })
-          .then(([outcome]) => {
-            if (outcome?.kind === 'message' && outcome.conversationId) {
-              conversationId = outcome.conversationId;
-              listen();
-              socket.send(JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }));
-            }
-          })
-          .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat message failed'));
+        conversationId = (await visitorHistory(desk, { inbox, visitorId: session.visitorId })).conversationId;
+        if (socket.readyState !== socket.OPEN) return null;
+        remove = sockets.add(inbox.id, session.visitorId, socket);
+        listen(inbox);
+        socket.send(JSON.stringify({ type: 'ready', conversationId }));
+        return { inbox, session };
+      })().catch((error: unknown) => {
+        hub.logger.error({ err: error }, 'web chat socket failed');
+        socket.close(1011, 'try again');
+        return null;
       });
-      socket.send(JSON.stringify({ type: 'ready', conversationId }));
+      socket.on('message', (data) => {
+        void checked.then((visitor) => {
+          if (!visitor) return;
+          let frame;
+          try {
+            frame = VisitorFrame.safeParse(JSON.parse(String(data)));
+          } catch {
+            frame = null;
+          }
+          if (!frame?.success) return;
+          const { inbox, session } = visitor;
+          const message = frame.data;
+          if (message.type === 'typing') {
+            if (conversationId)
+              desk.bus.publish([
+                {
+                  workspaceId: inbox.workspaceId,
+                  userId: null,
+                  type: 'typing',
+                  payload: { conversationId, visitor: true, on: message.on },
+                },
+              ]);
+            return;
+          }
+          void receiveInbound(desk, {
+            inbox,
+            items: [
+              {
+                kind: 'message',
+                providerMessageId: `${session.visitorId}:${message.clientId}`,
+                threadKey: session.visitorId,
+                from: {
+                  identifiers: identifiersOf(session),
+                  ...(session.name ? { name: session.name } : {}),
+                },
+                text: message.text,
+                attachments: [],
+                sentAt: new Date(),
+              },
+            ],
+          })
+            .then(([outcome]) => {
+              if (outcome?.kind === 'message' && outcome.conversationId) {
+                conversationId = outcome.conversationId;
+                listen(inbox);
+                socket.send(
+                  JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }),
+                );
+              }
+            })
+            .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat message failed'));
+        });
+      });
     },
   );
 };

@@ -41,7 +41,12 @@
     lang: script.getAttribute('data-lang') || '',
     socket: null,
     retry: 0,
+    ready: false,
     seen: {},
+    // Sent messages the hub has not acknowledged yet: sent again on every (re)connection (the
+    // hub keeps one message per clientId), so a message typed while the socket is still opening
+    // or while it reconnects is not lost.
+    outbox: [],
   };
   try {
     var saved = JSON.parse(localStorage.getItem(storeKey) || 'null');
@@ -153,12 +158,19 @@
       var f = JSON.parse(event.data);
       if (f.type === 'ready') {
         state.retry = 0;
+        state.ready = true;
+        state.outbox.forEach(function (frame) {
+          socket.send(JSON.stringify(frame));
+        });
         history();
       } else if (f.type === 'message') {
         note.textContent = '';
         add('agent', f.body, f.id);
       } else if (f.type === 'ack') {
         state.seen[f.id] = true;
+        state.outbox = state.outbox.filter(function (frame) {
+          return frame.clientId !== f.clientId;
+        });
       } else if (f.type === 'typing') {
         note.textContent = f.on ? t('typing') : '';
         clearTimeout(typingTimer);
@@ -170,6 +182,7 @@
     };
     socket.onclose = function (event) {
       state.socket = null;
+      state.ready = false;
       if (event.code === 4401) {
         state.session = null;
         save();
@@ -238,7 +251,7 @@
   var lastTyping = 0;
   chat.text.addEventListener('input', function () {
     var now = Date.now();
-    if (state.socket && state.socket.readyState === 1 && now - lastTyping > 2000) {
+    if (state.ready && now - lastTyping > 2000) {
       lastTyping = now;
       state.socket.send(JSON.stringify({ type: 'typing', on: true }));
     }
@@ -246,9 +259,14 @@
   chat.addEventListener('submit', function (e) {
     e.preventDefault();
     var text = chat.text.value.trim();
-    if (!text || !state.socket || state.socket.readyState !== 1) return;
-    var clientId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
-    state.socket.send(JSON.stringify({ type: 'message', text: text, clientId: clientId }));
+    if (!text) return;
+    var frame = {
+      type: 'message',
+      text: text,
+      clientId: Date.now().toString(36) + Math.random().toString(36).slice(2, 8),
+    };
+    state.outbox.push(frame);
+    if (state.ready) state.socket.send(JSON.stringify(frame));
     add('visitor', text);
     chat.text.value = '';
     lastTyping = 0;
