@@ -99,4 +99,15 @@ describe('agents live socket', () => {
     a.socket.close();
     b.socket.close();
   });
+
+  it('answers a ping the agent sends the moment the socket opens, before the token is checked', async () => {
+    // A token the hub has not seen yet, so its check reads the database.
+    const agent = await inviteMember(hub, ws.token, { name: 'early', role: 'agent' });
+    const socket = new WebSocket(`${base}/api/realtime?token=${agent.token}`);
+    const frames: Frame[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'ping' })));
+    await waitFor(async () => frames.some((f) => f.type === 'pong'));
+    socket.close();
+  });
 });

@@ -39,33 +39,11 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk
     async (socket, request) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const token = request.query.token ?? bearer;
-      const principal = token ? await hub.auth.userFromToken(token) : null;
-      if (!principal) {
-        socket.close(CLOSE_UNAUTHORIZED, 'invalid or missing token');
-        return;
-      }
-      const { workspaceId, userId } = principal;
-      const sent = new Set<string>();
-      const remember = (id: string) => {
-        sent.add(id);
-        if (sent.size > 5_000) sent.delete(sent.values().next().value!);
-      };
-      const send = (item: FeedItem | Signal) => {
-        if (socket.readyState !== socket.OPEN) return;
-        if ('id' in item) {
-          if (sent.has(item.id)) return;
-          remember(item.id);
-          socket.send(JSON.stringify({ id: item.id, type: item.type, payload: item.payload, at: item.at }));
-        } else if (item.payload.userId !== userId) {
-          socket.send(JSON.stringify({ type: item.type, payload: item.payload }));
-        }
-      };
-      let pending: (FeedItem | Signal)[] | null = [];
-      const unsubscribe = desk.bus.subscribe(workspaceId, userId, (item) =>
-        pending ? pending.push(item) : send(item),
-      );
-      socket.on('close', unsubscribe);
-      socket.on('message', (data) => {
+      const checked = token ? hub.auth.userFromToken(token) : Promise.resolve(null);
+      const answerFrame = (
+        { workspaceId, userId }: { workspaceId: string; userId: string },
+        data: unknown,
+      ) => {
         let parsed;
         try {
           parsed = ClientMessage.safeParse(JSON.parse(String(data)));
@@ -84,7 +62,42 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk
           { workspaceId, userId: null, type: 'typing', payload },
           { workspaceId: `webchat:${workspaceId}`, userId: message.conversationId, type: 'typing', payload },
         ]);
+      };
+      // Frames that arrive while the token is checked wait for the check: @fastify/websocket
+      // drops frames that come before a listener exists.
+      socket.on('message', (data) => {
+        checked
+          .then((principal) => principal && answerFrame(principal, data))
+          .catch((error: unknown) => hub.logger.error({ err: error }, 'realtime frame failed'));
       });
+      let unsubscribe = () => {};
+      socket.on('close', () => unsubscribe());
+      const principal = await checked;
+      if (!principal) {
+        socket.close(CLOSE_UNAUTHORIZED, 'invalid or missing token');
+        return;
+      }
+      if (socket.readyState !== socket.OPEN) return;
+      const { workspaceId, userId } = principal;
+      const sent = new Set<string>();
+      const remember = (id: string) => {
+        sent.add(id);
+        if (sent.size > 5_000) sent.delete(sent.values().next().value!);
+      };
+      const send = (item: FeedItem | Signal) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if ('id' in item) {
+          if (sent.has(item.id)) return;
+          remember(item.id);
+          socket.send(JSON.stringify({ id: item.id, type: item.type, payload: item.payload, at: item.at }));
+        } else if (item.payload.userId !== userId) {
+          socket.send(JSON.stringify({ type: item.type, payload: item.payload }));
+        }
+      };
+      let pending: (FeedItem | Signal)[] | null = [];
+      unsubscribe = desk.bus.subscribe(workspaceId, userId, (item) =>
+        pending ? pending.push(item) : send(item),
+      );
       try {
         if (request.query.since) {
           for (const item of await readFeedSince(hub.db, { workspaceId, userId, since: request.query.since }))
