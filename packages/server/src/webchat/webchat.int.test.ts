@@ -190,6 +190,56 @@ describe('web chat widget in a real browser', () => {
     await tab.close();
   });
 
+  it('shows a message once when its acknowledgement was lost and the chat reconnects', async () => {
+    const tab = await browser.newPage();
+    // The first connection loses the hub's acknowledgements; the test then drops it. The second
+    // passes everything on and keeps what the hub sent.
+    let connections = 0;
+    let drop = () => {};
+    const secondFrames: string[] = [];
+    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
+      const hubSide = route.connectToServer();
+      if (++connections > 1) {
+        hubSide.onMessage((frame) => {
+          secondFrames.push(String(frame));
+          route.send(frame);
+        });
+        return;
+      }
+      hubSide.onMessage((frame) => {
+        if (!String(frame).includes('"ack"')) route.send(frame);
+      });
+      drop = () => void route.close();
+    });
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('form.pre input[name=email]').fill('lost-ack@example.com');
+    await widget.locator('form.pre button').click();
+    await widget.locator('form.c input[name=text]').fill('یک بار');
+    await widget.locator('form.c button').click();
+    const stored = await waitFor(async () => {
+      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=lost-ack@example.com');
+      if (found.statusCode !== 200) return null;
+      const { id } = found.json() as { id: string };
+      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
+        conversations: Json[];
+      };
+      return list.conversations[0];
+    });
+    const history = tab.waitForResponse((r) => r.url().includes('/history'));
+    drop();
+    // Reconnected: the widget sends the message again (the hub keeps one) and reads the history.
+    await history;
+    await waitFor(async () => secondFrames.some((f) => f.includes('"ack"')));
+    expect(await widget.locator('.x.v').allTextContents()).toEqual(['یک بار']);
+    const messages = (
+      (await get(hub, ws.token, `/api/conversations/${stored.id}/messages`)).json() as { messages: Json[] }
+    ).messages;
+    expect(messages).toHaveLength(1);
+    await tab.close();
+  });
+
   it('asks for an e-mail when nobody is online', async () => {
     await hub.app.inject({
       method: 'PATCH',

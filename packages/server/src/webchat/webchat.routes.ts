@@ -129,7 +129,13 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
         200: z.object({
           conversationId: z.string().nullable(),
           messages: z.array(
-            z.object({ id: z.string(), body: z.string(), from: z.enum(['visitor', 'agent']), at: z.date() }),
+            z.object({
+              id: z.string(),
+              body: z.string(),
+              from: z.enum(['visitor', 'agent']),
+              at: z.date(),
+              clientId: z.string().nullable(),
+            }),
           ),
         }),
       },

@@ -157,7 +157,7 @@ export async function visitorHistory(
   input: { inbox: Inbox; visitorId: string },
 ): Promise<{
   conversationId: string | null;
-  messages: { id: string; body: string; from: 'visitor' | 'agent'; at: Date }[];
+  messages: { id: string; body: string; from: 'visitor' | 'agent'; at: Date; clientId: string | null }[];
 }> {
   return desk.db.inWorkspace(input.inbox.workspaceId, async (tx) => {
     const [conversation] = await tx.query<{ id: string }>(
@@ -167,8 +167,14 @@ export async function visitorHistory(
       [input.inbox.workspaceId, input.visitorId],
     );
     if (!conversation) return { conversationId: null, messages: [] };
-    const rows = await tx.query<{ id: string; body: string; direction: string; created_at: Date }>(
-      `SELECT id, body, direction, created_at FROM messages WHERE workspace_id = $1 AND conversation_id = $2 AND NOT private
+    const rows = await tx.query<{
+      id: string;
+      body: string;
+      direction: string;
+      created_at: Date;
+      provider_message_id: string | null;
+    }>(
+      `SELECT id, body, direction, created_at, provider_message_id FROM messages WHERE workspace_id = $1 AND conversation_id = $2 AND NOT private
          AND status <> 'scheduled' ORDER BY created_at, id LIMIT 500`,
       [input.inbox.workspaceId, conversation.id],
     );
@@ -179,6 +185,11 @@ export async function visitorHistory(
         body: r.body,
         from: r.direction === 'inbound' ? 'visitor' : 'agent',
         at: r.created_at,
+        // The widget's own id of a message it sent (the socket stores it as `<visitor>:<clientId>`):
+        // a message it shows already, acknowledged or not, is not shown twice.
+        clientId: r.provider_message_id?.startsWith(`${input.visitorId}:`)
+          ? r.provider_message_id.slice(input.visitorId.length + 1)
+          : null,
       })),
     };
   });

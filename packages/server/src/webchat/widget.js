@@ -143,7 +143,7 @@
       })
       .then(function (h) {
         h.messages.forEach(function (m) {
-          add(m.from, m.body, m.id);
+          add(m.from, m.body, m.clientId ? 'c:' + m.clientId : m.id);
         });
       });
   }
@@ -167,7 +167,6 @@
         note.textContent = '';
         add('agent', f.body, f.id);
       } else if (f.type === 'ack') {
-        state.seen[f.id] = true;
         state.outbox = state.outbox.filter(function (frame) {
           return frame.clientId !== f.clientId;
         });
@@ -267,7 +266,7 @@
     };
     state.outbox.push(frame);
     if (state.ready) state.socket.send(JSON.stringify(frame));
-    add('visitor', text);
+    add('visitor', text, 'c:' + frame.clientId);
     chat.text.value = '';
     lastTyping = 0;
   });
