@@ -240,6 +240,44 @@ describe('web chat widget in a real browser', () => {
     await tab.close();
   });
 
+  it('keeps a message the hub never acknowledged across a reload of the page, and sends it once', async () => {
+    const tab = await browser.newPage();
+    // Until the page is reloaded, the widget's socket does not reach the hub.
+    let reachHub = false;
+    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
+      if (reachHub) route.connectToServer();
+    });
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('form.pre input[name=email]').fill('reload@example.com');
+    await widget.locator('form.pre button').click();
+    await widget.locator('form.c input[name=text]').fill('قبل از بارگذاری دوباره');
+    await widget.locator('form.c button').click();
+    await widget.locator('.x.v', { hasText: 'قبل از بارگذاری دوباره' }).waitFor();
+    reachHub = true;
+    await tab.reload();
+    await widget.locator('button.l').click();
+    const conversation = await waitFor(async () => {
+      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=reload@example.com');
+      if (found.statusCode !== 200) return null;
+      const { id } = found.json() as { id: string };
+      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
+        conversations: Json[];
+      };
+      return list.conversations[0];
+    });
+    const messages = (
+      (await get(hub, ws.token, `/api/conversations/${conversation.id}/messages`)).json() as {
+        messages: Json[];
+      }
+    ).messages;
+    expect(messages.map((m) => m.body)).toEqual(['قبل از بارگذاری دوباره']);
+    await widget.locator('.x.v', { hasText: 'قبل از بارگذاری دوباره' }).waitFor();
+    expect(await widget.locator('.x.v').count()).toBe(1);
+    await tab.close();
+  });
+
   it('asks for an e-mail when nobody is online', async () => {
     await hub.app.inject({
       method: 'PATCH',

@@ -43,9 +43,9 @@
     retry: 0,
     ready: false,
     seen: {},
-    // Sent messages the hub has not acknowledged yet: sent again on every (re)connection (the
-    // hub keeps one message per clientId), so a message typed while the socket is still opening
-    // or while it reconnects is not lost.
+    // Sent messages the hub has not acknowledged yet, kept across page loads: sent again on every
+    // (re)connection (the hub keeps one message per clientId), so a message typed while the socket
+    // is still opening, while it reconnects or just before the visitor leaves the page is not lost.
     outbox: [],
   };
   try {
@@ -129,6 +129,7 @@
           online: state.online,
           lang: state.lang,
           config: state.config,
+          outbox: state.outbox,
         }),
       );
     } catch {
@@ -144,6 +145,10 @@
       .then(function (h) {
         h.messages.forEach(function (m) {
           add(m.from, m.body, m.clientId ? 'c:' + m.clientId : m.id);
+        });
+        // Still unacknowledged, after the stored ones (only those from an earlier page load are new here).
+        state.outbox.forEach(function (frame) {
+          add('visitor', frame.text, 'c:' + frame.clientId);
         });
       });
   }
@@ -170,6 +175,7 @@
         state.outbox = state.outbox.filter(function (frame) {
           return frame.clientId !== f.clientId;
         });
+        save();
       } else if (f.type === 'typing') {
         note.textContent = f.on ? t('typing') : '';
         clearTimeout(typingTimer);
@@ -184,6 +190,7 @@
       state.ready = false;
       if (event.code === 4401) {
         state.session = null;
+        state.outbox = [];
         save();
         show();
         return;
@@ -265,6 +272,7 @@
       clientId: Date.now().toString(36) + Math.random().toString(36).slice(2, 8),
     };
     state.outbox.push(frame);
+    save();
     if (state.ready) state.socket.send(JSON.stringify(frame));
     add('visitor', text, 'c:' + frame.clientId);
     chat.text.value = '';
