@@ -20,6 +20,7 @@ import {
   visitorHistory,
   WebchatConfig,
   webchatAdapter,
+  type VisitorSession,
 } from './webchat.service.ts';
 
 const WIDGET = readFileSync(new URL('./widget.js', import.meta.url), 'utf8');
@@ -202,58 +203,54 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
         socket.close(1011, 'try again');
         return null;
       });
-      socket.on('message', (data) => {
-        void checked.then((visitor) => {
-          if (!visitor) return;
-          let frame;
-          try {
-            frame = VisitorFrame.safeParse(JSON.parse(String(data)));
-          } catch {
-            frame = null;
-          }
-          if (!frame?.success) return;
-          const { inbox, session } = visitor;
-          const message = frame.data;
-          if (message.type === 'typing') {
-            if (conversationId)
-              desk.bus.publish([
-                {
-                  workspaceId: inbox.workspaceId,
-                  userId: null,
-                  type: 'typing',
-                  payload: { conversationId, visitor: true, on: message.on },
-                },
-              ]);
-            return;
-          }
-          void receiveInbound(desk, {
-            inbox,
-            items: [
+      const answerFrame = ({ inbox, session }: { inbox: Inbox; session: VisitorSession }, data: unknown) => {
+        let frame;
+        try {
+          frame = VisitorFrame.safeParse(JSON.parse(String(data)));
+        } catch {
+          frame = null;
+        }
+        if (!frame?.success) return;
+        const message = frame.data;
+        if (message.type === 'typing') {
+          if (conversationId)
+            desk.bus.publish([
               {
-                kind: 'message',
-                providerMessageId: `${session.visitorId}:${message.clientId}`,
-                threadKey: session.visitorId,
-                from: {
-                  identifiers: identifiersOf(session),
-                  ...(session.name ? { name: session.name } : {}),
-                },
-                text: message.text,
-                attachments: [],
-                sentAt: new Date(),
+                workspaceId: inbox.workspaceId,
+                userId: null,
+                type: 'typing',
+                payload: { conversationId, visitor: true, on: message.on },
               },
-            ],
+            ]);
+          return;
+        }
+        void receiveInbound(desk, {
+          inbox,
+          items: [
+            {
+              kind: 'message',
+              providerMessageId: `${session.visitorId}:${message.clientId}`,
+              threadKey: session.visitorId,
+              from: { identifiers: identifiersOf(session), ...(session.name ? { name: session.name } : {}) },
+              text: message.text,
+              attachments: [],
+              sentAt: new Date(),
+            },
+          ],
+        })
+          .then(([outcome]) => {
+            if (outcome?.kind === 'message' && outcome.conversationId) {
+              conversationId = outcome.conversationId;
+              listen(inbox);
+              socket.send(JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }));
+            }
           })
-            .then(([outcome]) => {
-              if (outcome?.kind === 'message' && outcome.conversationId) {
-                conversationId = outcome.conversationId;
-                listen(inbox);
-                socket.send(
-                  JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }),
-                );
-              }
-            })
-            .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat message failed'));
-        });
+          .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat message failed'));
+      };
+      socket.on('message', (data) => {
+        checked
+          .then((visitor) => visitor && answerFrame(visitor, data))
+          .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat frame failed'));
       });
     },
   );
