@@ -78,7 +78,7 @@
     '<div class="w"><button class="b l" part="button"></button><div class="p"><div class="h"></div><div class="off" hidden></div>' +
     '<div class="m"></div><div class="n"></div>' +
     '<form class="pre"><input name="name"><input name="email" type="email"><button class="b" type="submit"></button></form>' +
-    '<form class="c" hidden><input name="text" autocomplete="off"><button class="b" type="submit"></button></form></div></div>';
+    '<form class="c" hidden><input name="text" autocomplete="off" maxlength="5000"><button class="b" type="submit"></button></form></div></div>';
   var $ = function (s) {
     return root.querySelector(s);
   };
