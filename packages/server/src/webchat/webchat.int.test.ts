@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ALWAYS_OPEN, startDeskHub, waitFor } from '../inbox/testing/desk-test-hub.ts';
@@ -17,6 +17,34 @@ describe('web chat widget in a real browser', () => {
   let ws: Awaited<ReturnType<typeof newWorkspace>>;
   let inbox: { id: string; widgetScript: string };
   const auth = () => ({ authorization: `Bearer ${ws.token}` });
+  /** The visitor opens the chat on the page, gives an e-mail and sends `text`; the widget. */
+  const visitorSends = async (tab: Page, email: string, text: string) => {
+    await tab.goto(pageUrl);
+    const widget = tab.locator('#pishkhan-chat');
+    await widget.locator('button.l').click();
+    await widget.locator('form.pre input[name=email]').fill(email);
+    await widget.locator('form.pre button').click();
+    await widget.locator('form.c input[name=text]').fill(text);
+    await widget.locator('form.c button').click();
+    return widget;
+  };
+  /** The stored messages of the conversation of the customer with this e-mail, once it has one. */
+  const storedMessages = async (email: string) => {
+    const conversation = await waitFor(async () => {
+      const found = await get(hub, ws.token, `/api/customers/lookup?type=email&value=${email}`);
+      if (found.statusCode !== 200) return null;
+      const { id } = found.json() as { id: string };
+      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
+        conversations: Json[];
+      };
+      return list.conversations[0];
+    });
+    return (
+      (await get(hub, ws.token, `/api/conversations/${conversation.id}/messages`)).json() as {
+        messages: Json[];
+      }
+    ).messages;
+  };
 
   beforeAll(async () => {
     hub = await startDeskHub();
@@ -163,29 +191,10 @@ describe('web chat widget in a real browser', () => {
     await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
       connect = () => route.connectToServer();
     });
-    await tab.goto(pageUrl);
-    const widget = tab.locator('#pishkhan-chat');
-    await widget.locator('button.l').click();
-    await widget.locator('form.pre input[name=email]').fill('late@example.com');
-    await widget.locator('form.pre button').click();
-    await widget.locator('form.c input[name=text]').fill('هنوز وصل نشده‌ام');
-    await widget.locator('form.c button').click();
+    const widget = await visitorSends(tab, 'late@example.com', 'هنوز وصل نشده‌ام');
     await widget.locator('.x.v', { hasText: 'هنوز وصل نشده‌ام' }).waitFor();
     connect();
-    const conversation = await waitFor(async () => {
-      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=late@example.com');
-      if (found.statusCode !== 200) return null;
-      const { id } = found.json() as { id: string };
-      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
-        conversations: Json[];
-      };
-      return list.conversations[0];
-    });
-    const messages = (
-      (await get(hub, ws.token, `/api/conversations/${conversation.id}/messages`)).json() as {
-        messages: Json[];
-      }
-    ).messages;
+    const messages = await storedMessages('late@example.com');
     expect(messages.map((m) => m.body)).toEqual(['هنوز وصل نشده‌ام']);
     await tab.close();
   });
@@ -211,32 +220,16 @@ describe('web chat widget in a real browser', () => {
       });
       drop = () => void route.close();
     });
-    await tab.goto(pageUrl);
-    const widget = tab.locator('#pishkhan-chat');
-    await widget.locator('button.l').click();
-    await widget.locator('form.pre input[name=email]').fill('lost-ack@example.com');
-    await widget.locator('form.pre button').click();
-    await widget.locator('form.c input[name=text]').fill('یک بار');
-    await widget.locator('form.c button').click();
-    const stored = await waitFor(async () => {
-      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=lost-ack@example.com');
-      if (found.statusCode !== 200) return null;
-      const { id } = found.json() as { id: string };
-      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
-        conversations: Json[];
-      };
-      return list.conversations[0];
-    });
+    const widget = await visitorSends(tab, 'lost-ack@example.com', 'یک بار');
+    // Stored before the first connection is dropped.
+    await storedMessages('lost-ack@example.com');
     const history = tab.waitForResponse((r) => r.url().includes('/history'));
     drop();
     // Reconnected: the widget sends the message again (the hub keeps one) and reads the history.
     await history;
     await waitFor(async () => secondFrames.some((f) => f.includes('"ack"')));
     expect(await widget.locator('.x.v').allTextContents()).toEqual(['یک بار']);
-    const messages = (
-      (await get(hub, ws.token, `/api/conversations/${stored.id}/messages`)).json() as { messages: Json[] }
-    ).messages;
-    expect(messages).toHaveLength(1);
+    expect(await storedMessages('lost-ack@example.com')).toHaveLength(1);
     await tab.close();
   });
 
@@ -247,31 +240,12 @@ describe('web chat widget in a real browser', () => {
     await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
       if (reachHub) route.connectToServer();
     });
-    await tab.goto(pageUrl);
-    const widget = tab.locator('#pishkhan-chat');
-    await widget.locator('button.l').click();
-    await widget.locator('form.pre input[name=email]').fill('reload@example.com');
-    await widget.locator('form.pre button').click();
-    await widget.locator('form.c input[name=text]').fill('قبل از بارگذاری دوباره');
-    await widget.locator('form.c button').click();
+    const widget = await visitorSends(tab, 'reload@example.com', 'قبل از بارگذاری دوباره');
     await widget.locator('.x.v', { hasText: 'قبل از بارگذاری دوباره' }).waitFor();
     reachHub = true;
     await tab.reload();
     await widget.locator('button.l').click();
-    const conversation = await waitFor(async () => {
-      const found = await get(hub, ws.token, '/api/customers/lookup?type=email&value=reload@example.com');
-      if (found.statusCode !== 200) return null;
-      const { id } = found.json() as { id: string };
-      const list = (await get(hub, ws.token, `/api/conversations?customerId=${id}`)).json() as {
-        conversations: Json[];
-      };
-      return list.conversations[0];
-    });
-    const messages = (
-      (await get(hub, ws.token, `/api/conversations/${conversation.id}/messages`)).json() as {
-        messages: Json[];
-      }
-    ).messages;
+    const messages = await storedMessages('reload@example.com');
     expect(messages.map((m) => m.body)).toEqual(['قبل از بارگذاری دوباره']);
     await widget.locator('.x.v', { hasText: 'قبل از بارگذاری دوباره' }).waitFor();
     expect(await widget.locator('.x.v').count()).toBe(1);
