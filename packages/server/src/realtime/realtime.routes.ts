@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Hub } from '../api/hub.ts';
 import type { ServiceDesk } from '../inbox/service-desk.ts';
 import { readFeedSince, type FeedItem, type Signal } from './feed.ts';
+import { readSocketFrame } from './socket-frame.ts';
 
 const Query = z.object({
   token: z.string().max(400).optional(),
@@ -44,14 +45,8 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk
         { workspaceId, userId }: { workspaceId: string; userId: string },
         data: unknown,
       ) => {
-        let parsed;
-        try {
-          parsed = ClientMessage.safeParse(JSON.parse(String(data)));
-        } catch {
-          parsed = null;
-        }
-        if (!parsed?.success) return;
-        const message = parsed.data;
+        const message = readSocketFrame(ClientMessage, data);
+        if (!message) return;
         if (message.type === 'ping') {
           socket.send(JSON.stringify({ type: 'pong' }));
           return;

@@ -11,6 +11,7 @@ import { findInboxForWebhook, type Inbox } from '../inbox/inboxes.service.ts';
 import { receiveInbound } from '../inbox/receive.ts';
 import type { ServiceDesk } from '../inbox/service-desk.ts';
 import type { FeedItem, Signal } from '../realtime/feed.ts';
+import { readSocketFrame } from '../realtime/socket-frame.ts';
 import {
   agentsOnline,
   createVisitorSockets,
@@ -204,14 +205,8 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
         return null;
       });
       const answerFrame = ({ inbox, session }: { inbox: Inbox; session: VisitorSession }, data: unknown) => {
-        let frame;
-        try {
-          frame = VisitorFrame.safeParse(JSON.parse(String(data)));
-        } catch {
-          frame = null;
-        }
-        if (!frame?.success) return;
-        const message = frame.data;
+        const message = readSocketFrame(VisitorFrame, data);
+        if (!message) return;
         if (message.type === 'typing') {
           if (conversationId)
             desk.bus.publish([
