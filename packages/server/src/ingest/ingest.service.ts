@@ -75,23 +75,33 @@ export function createIngestPipeline(deps: {
     LATENCY_BUCKETS,
   );
   let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  // Cancels the flush that is scheduled; null when none is.
+  let cancelFlush: (() => void) | null = null;
   let flushing: Promise<void> | null = null;
   let inFlight: InFlight[] = [];
   let closed = false;
   let waiting = 0;
 
   // The wait gathers a group when the pipeline is idle. Requests that queued while a group was
-  // being written have waited already: they go at once.
+  // being written have waited already: they go at once. With no wait, the group is gathered on the
+  // event loop's next turn (setImmediate: setTimeout(0) waits at least a millisecond, on every
+  // group; docs/benchmarks.md, "Ingest", thirteenth session).
   const schedule = (waitMs = deps.flushMs) => {
-    if (timer || flushing || queue.length === 0) return;
-    timer = setTimeout(() => {
-      timer = null;
+    if (cancelFlush || flushing || queue.length === 0) return;
+    const start = () => {
+      cancelFlush = null;
       flushing = flush().finally(() => {
         flushing = null;
         schedule(0);
       });
-    }, waitMs);
+    };
+    if (waitMs > 0) {
+      const timeout = setTimeout(start, waitMs);
+      cancelFlush = () => clearTimeout(timeout);
+    } else {
+      const immediate = setImmediate(start);
+      cancelFlush = () => clearImmediate(immediate);
+    }
   };
 
   function answer(group: Pending[], events: HubEvent[], results: EventOutcome[]): void {
@@ -211,10 +221,10 @@ export function createIngestPipeline(deps: {
     waitingEvents: () => waiting,
     async close() {
       closed = true;
-      while (queue.length > 0 || flushing || timer || inFlight.length > 0) {
-        if (timer) {
-          clearTimeout(timer);
-          timer = null;
+      while (queue.length > 0 || flushing || cancelFlush || inFlight.length > 0) {
+        if (cancelFlush) {
+          cancelFlush();
+          cancelFlush = null;
           flushing = flush().finally(() => (flushing = null));
         }
         await flushing;
