@@ -19,6 +19,7 @@ import {
   openSession,
   readSession,
   visitorHistory,
+  visitorMessageId,
   WebchatConfig,
   webchatAdapter,
   type VisitorSession,
@@ -224,7 +225,7 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
           items: [
             {
               kind: 'message',
-              providerMessageId: `${session.visitorId}:${message.clientId}`,
+              providerMessageId: visitorMessageId(session.visitorId, message.clientId),
               threadKey: session.visitorId,
               from: { identifiers: identifiersOf(session), ...(session.name ? { name: session.name } : {}) },
               text: message.text,

@@ -151,6 +151,12 @@ export async function agentsOnline(desk: DeskContext, inbox: Inbox): Promise<boo
   });
 }
 
+/**
+ * The provider id a message the widget sent is stored under: its visitor and the widget's own id
+ * for it (clientId), so a message sent again is stored once and the history can name it.
+ */
+export const visitorMessageId = (visitorId: string, clientId: string) => `${visitorId}:${clientId}`;
+
 /** What the visitor sees again when they come back: their latest conversation, notes left out. */
 export async function visitorHistory(
   desk: DeskContext,
@@ -178,6 +184,7 @@ export async function visitorHistory(
          AND status <> 'scheduled' ORDER BY created_at, id LIMIT 500`,
       [input.inbox.workspaceId, conversation.id],
     );
+    const ownPrefix = visitorMessageId(input.visitorId, '');
     return {
       conversationId: conversation.id,
       messages: rows.map((r) => ({
@@ -185,10 +192,10 @@ export async function visitorHistory(
         body: r.body,
         from: r.direction === 'inbound' ? 'visitor' : 'agent',
         at: r.created_at,
-        // The widget's own id of a message it sent (the socket stores it as `<visitor>:<clientId>`):
-        // a message it shows already, acknowledged or not, is not shown twice.
-        clientId: r.provider_message_id?.startsWith(`${input.visitorId}:`)
-          ? r.provider_message_id.slice(input.visitorId.length + 1)
+        // The widget's own id of a message it sent: one it shows already, acknowledged or not, is
+        // not shown twice.
+        clientId: r.provider_message_id?.startsWith(ownPrefix)
+          ? r.provider_message_id.slice(ownPrefix.length)
           : null,
       })),
     };
