@@ -45,8 +45,9 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk
         { workspaceId, userId }: { workspaceId: string; userId: string },
         data: unknown,
       ) => {
-        const message = readSocketFrame(ClientMessage, data);
-        if (!message) return;
+        const read = readSocketFrame(ClientMessage, data);
+        if (!read.ok) return;
+        const message = read.frame;
         if (message.type === 'ping') {
           socket.send(JSON.stringify({ type: 'pong' }));
           return;

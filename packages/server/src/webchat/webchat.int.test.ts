@@ -184,6 +184,71 @@ describe('web chat widget in a real browser', () => {
     visitor.close();
   });
 
+  it('answers a message it refuses with the field at fault, and stores only the valid ones', async () => {
+    const opened = (
+      await hub.app.inject({
+        method: 'POST',
+        url: `/webchat/${inbox.id}/session`,
+        payload: { email: 'refused@example.com' },
+      })
+    ).json() as { session: string };
+    const visitor = new WebSocket(
+      `${base.replace('http', 'ws')}/webchat/${inbox.id}/socket?session=${encodeURIComponent(opened.session)}`,
+    );
+    const frames: Json[] = [];
+    visitor.on('message', (d) => frames.push(JSON.parse(String(d)) as Json));
+    await waitFor(async () => frames.some((f) => f.type === 'ready'));
+    visitor.send(JSON.stringify({ type: 'message', text: 'ب'.repeat(5001), clientId: 'too-long-1' }));
+    // Frames without a message's clientId are ignored, as before; the socket goes on.
+    visitor.send('not json');
+    visitor.send(JSON.stringify({ type: 'message', text: '' }));
+    visitor.send(JSON.stringify({ type: 'message', text: 'کوتاه', clientId: 'short-1' }));
+    const ack = await waitFor(async () => frames.find((f) => f.type === 'ack'));
+    expect(ack.clientId).toBe('short-1');
+    const rejected = frames.filter((f) => f.type === 'rejected');
+    expect(rejected).toEqual([
+      { type: 'rejected', clientId: 'too-long-1', reason: expect.stringMatching(/^text: /) },
+    ]);
+    expect((await storedMessages('refused@example.com')).map((m) => m.body)).toEqual(['کوتاه']);
+    visitor.close();
+  });
+
+  it('shows a message the hub refuses as not sent, and does not send it again on reconnecting', async () => {
+    const tab = await browser.newPage();
+    // The first connection passes the visitor's message on made too long for the hub; the test then
+    // drops it. The second passes everything on and keeps what the widget sent.
+    let connections = 0;
+    let drop = () => {};
+    const secondFrames: string[] = [];
+    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
+      const hubSide = route.connectToServer();
+      if (++connections > 1) {
+        route.onMessage((frame) => {
+          secondFrames.push(String(frame));
+          hubSide.send(frame);
+        });
+        return;
+      }
+      route.onMessage((frame) => {
+        const sent = JSON.parse(String(frame)) as Json;
+        hubSide.send(JSON.stringify(sent.type === 'message' ? { ...sent, text: 'ج'.repeat(5001) } : sent));
+      });
+      drop = () => void route.close();
+    });
+    const widget = await visitorSends(tab, 'not-sent@example.com', 'پیامی که نمی‌رسد');
+    await widget.locator('.x.v.f', { hasText: 'ارسال نشد' }).waitFor();
+    const history = tab.waitForResponse((r) => r.url().includes('/history'));
+    drop();
+    await history;
+    await widget.locator('form.c input[name=text]').fill('پیام دوم');
+    await widget.locator('form.c button').click();
+    const messages = await storedMessages('not-sent@example.com');
+    expect(messages.map((m) => m.body)).toEqual(['پیام دوم']);
+    const sentAgain = secondFrames.map((f) => JSON.parse(f) as Json).filter((f) => f.type === 'message');
+    expect(sentAgain.map((f) => f.text)).toEqual(['پیام دوم']);
+    await tab.close();
+  });
+
   it('sends a message typed while the chat is still connecting once the hub is ready', async () => {
     const tab = await browser.newPage();
     // The widget's socket reaches the hub only when the test lets it.

@@ -30,11 +30,12 @@ const WIDGET = readFileSync(new URL('./widget.js', import.meta.url), 'utf8');
 const InboxParams = z.object({ inboxId: z.string().uuid('must be an inbox id (UUID)') });
 const SessionQuery = z.object({ session: z.string().min(10).max(4000) });
 
+const ClientId = z.string().min(1).max(100);
 const VisitorFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
     text: z.string().trim().min(1).max(5000),
-    clientId: z.string().min(1).max(100),
+    clientId: ClientId,
   }),
   z.object({ type: z.literal('typing'), on: z.boolean() }),
 ]);
@@ -161,7 +162,8 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
       websocket: true,
       schema: {
         tags: ['web chat'],
-        summary: "WebSocket: the visitor's messages and typing",
+        summary:
+          "WebSocket: the visitor's messages and typing; the hub answers each message with ack or rejected (with the reason), by its clientId",
         params: InboxParams,
         querystring: SessionQuery,
       },
@@ -205,9 +207,17 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
         socket.close(1011, 'try again');
         return null;
       });
+      const reject = (clientId: string, reason: string) =>
+        socket.send(JSON.stringify({ type: 'rejected', clientId, reason }));
       const answerFrame = ({ inbox, session }: { inbox: Inbox; session: VisitorSession }, data: unknown) => {
-        const message = readSocketFrame(VisitorFrame, data);
-        if (!message) return;
+        const read = readSocketFrame(VisitorFrame, data);
+        if (!read.ok) {
+          // A message the hub will never take is answered, so the widget stops sending it again.
+          const clientId = clientIdOf(read.json);
+          if (clientId) reject(clientId, read.problem);
+          return;
+        }
+        const message = read.frame;
         if (message.type === 'typing') {
           if (conversationId)
             desk.bus.publish([
@@ -235,12 +245,15 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
           ],
         })
           .then(([outcome]) => {
-            if (outcome?.kind === 'message' && outcome.conversationId) {
+            if (outcome?.kind === 'rejected') reject(message.clientId, outcome.reason);
+            if (outcome?.kind !== 'message') return;
+            if (outcome.conversationId) {
               conversationId = outcome.conversationId;
               listen(inbox);
-              socket.send(JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }));
             }
+            socket.send(JSON.stringify({ type: 'ack', clientId: message.clientId, id: outcome.messageId }));
           })
+          // Not answered: the widget sends the message again when it reconnects.
           .catch((error: unknown) => hub.logger.error({ err: error }, 'web chat message failed'));
       };
       socket.on('message', (data) => {
@@ -251,3 +264,11 @@ export const webchatRoutes: FastifyPluginAsyncZod<{ hub: Hub; desk: ServiceDesk 
     },
   );
 };
+
+/** The clientId of a message frame the schema refused, when it has a usable one. */
+function clientIdOf(json: unknown): string | null {
+  if (!json || typeof json !== 'object') return null;
+  const { type, clientId } = json as { type?: unknown; clientId?: unknown };
+  const read = ClientId.safeParse(clientId);
+  return type === 'message' && read.success ? read.data : null;
+}

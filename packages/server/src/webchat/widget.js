@@ -22,6 +22,7 @@
       typing: 'در حال نوشتن…',
       offline: 'اکنون کسی آنلاین نیست؛ ایمیل خود را بگذارید تا پاسخ را به ایمیلتان بفرستیم.',
       needEmail: 'برای پاسخ از طریق ایمیل، ایمیل لازم است.',
+      notSent: 'ارسال نشد',
     },
     en: {
       open: 'Chat with us',
@@ -33,6 +34,7 @@
       typing: 'typing…',
       offline: "Nobody is online right now: leave your e-mail and we'll answer by e-mail.",
       needEmail: 'An e-mail is needed to answer you by e-mail.',
+      notSent: 'Not sent',
     },
   };
   var state = {
@@ -73,6 +75,7 @@
     '.m{flex:1;overflow:auto;padding:8px;display:flex;flex-direction:column;gap:6px}' +
     '.x{max-width:80%;padding:6px 10px;border-radius:10px;white-space:pre-wrap}.v{align-self:flex-end;background:#e7f5ff}.a{align-self:flex-start;background:#f1f3f5}' +
     'form{display:flex;gap:6px;padding:8px;border-top:1px solid #eee}input{flex:1;padding:6px;border:1px solid #ccc;border-radius:6px;font:inherit}' +
+    '.f{background:#fff5f5;border:1px solid #ffa8a8}.f small{display:block;color:#c92a2a}' +
     '.pre{flex-direction:column;padding:12px;gap:8px;border:0}.n{color:#666;font-size:12px;padding:0 10px;min-height:18px}.off{background:#fff3bf;padding:6px 10px;font-size:12px}' +
     '</style>' +
     '<div class="w"><button class="b l" part="button"></button><div class="p"><div class="h"></div><div class="off" hidden></div>' +
@@ -115,6 +118,7 @@
     var el = document.createElement('div');
     el.className = 'x ' + (from === 'visitor' ? 'v' : 'a');
     el.setAttribute('data-from', from);
+    if (id) el.setAttribute('data-id', id);
     el.textContent = body;
     list.appendChild(el);
     list.scrollTop = list.scrollHeight;
@@ -135,6 +139,14 @@
     } catch {
       /* ignore */
     }
+  }
+
+  /** The hub answered this message (took it or refused it): it leaves the outbox. */
+  function settle(clientId) {
+    state.outbox = state.outbox.filter(function (frame) {
+      return frame.clientId !== clientId;
+    });
+    save();
   }
 
   function history() {
@@ -172,10 +184,18 @@
         note.textContent = '';
         add('agent', f.body, f.id);
       } else if (f.type === 'ack') {
-        state.outbox = state.outbox.filter(function (frame) {
-          return frame.clientId !== f.clientId;
+        settle(f.clientId);
+      } else if (f.type === 'rejected') {
+        // The hub will never take this message: it is not sent again, and says so where it is shown.
+        settle(f.clientId);
+        list.querySelectorAll('.x').forEach(function (el) {
+          if (el.getAttribute('data-id') !== 'c:' + f.clientId) return;
+          var why = document.createElement('small');
+          why.textContent = t('notSent');
+          why.title = f.reason || '';
+          el.classList.add('f');
+          el.appendChild(why);
         });
-        save();
       } else if (f.type === 'typing') {
         note.textContent = f.on ? t('typing') : '';
         clearTimeout(typingTimer);
