@@ -155,6 +155,20 @@ export function procCpu(pid: string, reaped = false): { name: string; seconds: n
 }
 
 /**
+ * Seconds a process's main thread has run, and has waited runnable for a core (Linux's schedstat);
+ * null where /proc has no such figures. On two cores shared with the database, the wait is part of
+ * every call's latency (docs/benchmarks.md, "Ingest", fourteenth session).
+ */
+export function mainThreadSchedule(pid: number): { ran: number; waited: number } | null {
+  try {
+    const [ran, waited] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ');
+    return { ran: Number(ran) / 1e9, waited: Number(waited) / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * CPU seconds of every PostgreSQL process on this machine (a local server), null when none is seen.
  * A backend whose connection closes takes its CPU with it; the postmaster that reaps it keeps it.
  */

@@ -28,6 +28,7 @@ import {
   arg,
   fmt,
   freshDatabase,
+  mainThreadSchedule,
   percentile,
   postJson,
   procCpu,
@@ -311,6 +312,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       groups: 0,
       rawEvents: 0,
       rawServerCpu: 0,
+      mainThreadRan: 0,
+      mainThreadWaited: 0,
     };
     const halfGcPauses: number[] = [];
     // --heapprofile=<file>: where the hub's promoted allocations come from in this phase.
@@ -320,6 +323,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       const calls = roundCalls + warmup;
       const groupsBefore = await committedGroups(hub);
       await hub.probe('begin-gc-pauses');
+      const threadBefore = mainThreadSchedule(hub.pid);
       const paced = await load(
         url,
         writeKey,
@@ -327,6 +331,9 @@ async function benchOne(kind: 'postgres' | 'pglite') {
         // Open loop: calls leave on schedule whether or not earlier ones were answered.
         { concurrency: 1, ratePerSecond: callsPerSecond },
       );
+      const threadAfter = mainThreadSchedule(hub.pid);
+      totals.mainThreadRan += threadAfter && threadBefore ? threadAfter.ran - threadBefore.ran : NaN;
+      totals.mainThreadWaited += threadAfter && threadBefore ? threadAfter.waited - threadBefore.waited : NaN;
       halfGcPauses.push(...((await hub.probe('end-gc-pauses')) as number[]));
       totals.groups += (await committedGroups(hub)) - groupsBefore;
       totals.seconds += paced.seconds;
@@ -388,6 +395,11 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       halfServerCpu: serverCpuPerEvent(kind, totals.serverCpu, totals.events),
       halfGroups: { perSecond: totals.groups / totals.seconds, events: totals.events / totals.groups },
       halfGcPauses,
+      // Per second of the calls' schedule (the load generator's set-up before it adds ~nothing).
+      halfMainThread: {
+        ran: totals.mainThreadRan / totals.seconds,
+        waited: totals.mainThreadWaited / totals.seconds,
+      },
     };
   } finally {
     await stopWorkers?.();
@@ -451,6 +463,10 @@ for (const kind of kinds) {
   console.log(
     `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs (alone ${fmt(r.raw.serverCpu ?? NaN, 1)} µs); ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
   );
+  if (Number.isFinite(r.halfMainThread.ran))
+    console.log(
+      `    the hub's main thread at half load: ran ${fmt(r.halfMainThread.ran, 2)} s a second, waited for a core ${fmt(r.halfMainThread.waited, 2)} s a second`,
+    );
   console.log(
     `    transactions at half load: ${fmt(r.halfGroups.perSecond)} a second, ${fmt(r.halfGroups.events)} events each; hub's collection pauses: ${r.halfGcPauses.length}, longest ${fmt(Math.max(0, ...r.halfGcPauses), 1)} ms, ${fmt(r.halfGcPauses.reduce((a, b) => a + b, 0))} ms in all`,
   );
