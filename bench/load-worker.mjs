@@ -18,7 +18,7 @@ const job = await new Promise((resolve) => process.once('message', resolve));
 const target = new URL(job.url);
 const requests = bodiesOf(makeEvents(job.events), job.events.batch).map(requestOf);
 // Building the calls leaves ~100 MB of events behind. Collected during the run, it paused this
-// process for 60–110 ms in its first second, which showed as the hub's latency (docs/benchmarks.md,
+// process for 50–110 ms in its first second, which showed as the hub's latency (docs/benchmarks.md,
 // "Ingest", fourteenth session); collected here, it is done before the clock starts.
 globalThis.gc?.();
 
