@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ALWAYS_OPEN, startDeskHub, waitFor } from '../inbox/testing/desk-test-hub.ts';
@@ -44,6 +44,34 @@ describe('web chat widget in a real browser', () => {
         messages: Json[];
       }
     ).messages;
+  };
+
+  /**
+   * Routes the widget's chat socket in `tab`: its first connection as `first` passes frames on
+   * between the widget's side and the hub's (or not), until `drop` ends it; later connections pass
+   * everything on and keep in `later` the frames the widget sent, or those it received.
+   */
+  const reconnectingSocket = async (
+    tab: Page,
+    keep: 'sent' | 'received',
+    first: (widgetSide: WebSocketRoute, hubSide: WebSocketRoute) => void,
+  ) => {
+    let connections = 0;
+    const socket = { drop: () => {}, later: [] as string[] };
+    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
+      const hubSide = route.connectToServer();
+      if (++connections === 1) {
+        first(route, hubSide);
+        socket.drop = () => void route.close();
+        return;
+      }
+      const [from, to] = keep === 'sent' ? [route, hubSide] : [hubSide, route];
+      from.onMessage((frame) => {
+        socket.later.push(String(frame));
+        to.send(frame);
+      });
+    });
+    return socket;
   };
 
   beforeAll(async () => {
@@ -215,36 +243,23 @@ describe('web chat widget in a real browser', () => {
 
   it('shows a message the hub refuses as not sent, and does not send it again on reconnecting', async () => {
     const tab = await browser.newPage();
-    // The first connection passes the visitor's message on made too long for the hub; the test then
-    // drops it. The second passes everything on and keeps what the widget sent.
-    let connections = 0;
-    let drop = () => {};
-    const secondFrames: string[] = [];
-    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
-      const hubSide = route.connectToServer();
-      if (++connections > 1) {
-        route.onMessage((frame) => {
-          secondFrames.push(String(frame));
-          hubSide.send(frame);
-        });
-        return;
-      }
-      route.onMessage((frame) => {
+    // The first connection passes the visitor's message on made too long for the hub.
+    const socket = await reconnectingSocket(tab, 'sent', (widgetSide, hubSide) =>
+      widgetSide.onMessage((frame) => {
         const sent = JSON.parse(String(frame)) as Json;
         hubSide.send(JSON.stringify(sent.type === 'message' ? { ...sent, text: 'ج'.repeat(5001) } : sent));
-      });
-      drop = () => void route.close();
-    });
+      }),
+    );
     const widget = await visitorSends(tab, 'not-sent@example.com', 'پیامی که نمی‌رسد');
     await widget.locator('.x.v.f', { hasText: 'ارسال نشد' }).waitFor();
     const history = tab.waitForResponse((r) => r.url().includes('/history'));
-    drop();
+    socket.drop();
     await history;
     await widget.locator('form.c input[name=text]').fill('پیام دوم');
     await widget.locator('form.c button').click();
     const messages = await storedMessages('not-sent@example.com');
     expect(messages.map((m) => m.body)).toEqual(['پیام دوم']);
-    const sentAgain = secondFrames.map((f) => JSON.parse(f) as Json).filter((f) => f.type === 'message');
+    const sentAgain = socket.later.map((f) => JSON.parse(f) as Json).filter((f) => f.type === 'message');
     expect(sentAgain.map((f) => f.text)).toEqual(['پیام دوم']);
     await tab.close();
   });
@@ -266,33 +281,20 @@ describe('web chat widget in a real browser', () => {
 
   it('shows a message once when its acknowledgement was lost and the chat reconnects', async () => {
     const tab = await browser.newPage();
-    // The first connection loses the hub's acknowledgements; the test then drops it. The second
-    // passes everything on and keeps what the hub sent.
-    let connections = 0;
-    let drop = () => {};
-    const secondFrames: string[] = [];
-    await tab.routeWebSocket(/\/webchat\/.*\/socket/, (route) => {
-      const hubSide = route.connectToServer();
-      if (++connections > 1) {
-        hubSide.onMessage((frame) => {
-          secondFrames.push(String(frame));
-          route.send(frame);
-        });
-        return;
-      }
+    // The first connection loses the hub's acknowledgements.
+    const socket = await reconnectingSocket(tab, 'received', (widgetSide, hubSide) =>
       hubSide.onMessage((frame) => {
-        if (!String(frame).includes('"ack"')) route.send(frame);
-      });
-      drop = () => void route.close();
-    });
+        if (!String(frame).includes('"ack"')) widgetSide.send(frame);
+      }),
+    );
     const widget = await visitorSends(tab, 'lost-ack@example.com', 'یک بار');
     // Stored before the first connection is dropped.
     await storedMessages('lost-ack@example.com');
     const history = tab.waitForResponse((r) => r.url().includes('/history'));
-    drop();
+    socket.drop();
     // Reconnected: the widget sends the message again (the hub keeps one) and reads the history.
     await history;
-    await waitFor(async () => secondFrames.some((f) => f.includes('"ack"')));
+    await waitFor(async () => socket.later.some((f) => f.includes('"ack"')));
     expect(await widget.locator('.x.v').allTextContents()).toEqual(['یک بار']);
     expect(await storedMessages('lost-ack@example.com')).toHaveLength(1);
     await tab.close();
