@@ -46,6 +46,18 @@ describe('web chat widget in a real browser', () => {
     ).messages;
   };
 
+  /** A chat socket of the visitor's own (no widget) on a new session for `email`, and what it receives. */
+  const visitorSocket = async (email: string) => {
+    const opened = (
+      await hub.app.inject({ method: 'POST', url: `/webchat/${inbox.id}/session`, payload: { email } })
+    ).json() as { session: string };
+    const visitor = new WebSocket(
+      `${base.replace('http', 'ws')}/webchat/${inbox.id}/socket?session=${encodeURIComponent(opened.session)}`,
+    );
+    const frames: Json[] = [];
+    visitor.on('message', (d) => frames.push(JSON.parse(String(d)) as Json));
+    return { visitor, frames };
+  };
   /**
    * Routes the widget's chat socket in `tab`: its first connection as `first` passes frames on
    * between the widget's side and the hub's (or not), until `drop` ends it; later connections pass
@@ -190,18 +202,7 @@ describe('web chat widget in a real browser', () => {
   });
 
   it('keeps a message the visitor sends while the hub is still checking the chat session', async () => {
-    const opened = (
-      await hub.app.inject({
-        method: 'POST',
-        url: `/webchat/${inbox.id}/session`,
-        payload: { email: 'early@example.com' },
-      })
-    ).json() as { session: string };
-    const visitor = new WebSocket(
-      `${base.replace('http', 'ws')}/webchat/${inbox.id}/socket?session=${encodeURIComponent(opened.session)}`,
-    );
-    const frames: Json[] = [];
-    visitor.on('message', (d) => frames.push(JSON.parse(String(d)) as Json));
+    const { visitor, frames } = await visitorSocket('early@example.com');
     // Sent the moment the socket opens, before the hub's "ready".
     visitor.on('open', () =>
       visitor.send(JSON.stringify({ type: 'message', text: 'زود فرستادم', clientId: 'early-1' })),
@@ -213,18 +214,7 @@ describe('web chat widget in a real browser', () => {
   });
 
   it('answers a message it refuses with the field at fault, and stores only the valid ones', async () => {
-    const opened = (
-      await hub.app.inject({
-        method: 'POST',
-        url: `/webchat/${inbox.id}/session`,
-        payload: { email: 'refused@example.com' },
-      })
-    ).json() as { session: string };
-    const visitor = new WebSocket(
-      `${base.replace('http', 'ws')}/webchat/${inbox.id}/socket?session=${encodeURIComponent(opened.session)}`,
-    );
-    const frames: Json[] = [];
-    visitor.on('message', (d) => frames.push(JSON.parse(String(d)) as Json));
+    const { visitor, frames } = await visitorSocket('refused@example.com');
     await waitFor(async () => frames.some((f) => f.type === 'ready'));
     visitor.send(JSON.stringify({ type: 'message', text: 'ب'.repeat(5001), clientId: 'too-long-1' }));
     // Frames without a message's clientId are ignored, as before; the socket goes on.
