@@ -4,7 +4,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, Tx } from '../db/database.ts';
-import type { Traits } from './trait-conflicts.ts';
+import type { Traits } from './customers.service.ts';
 
 export const ACCOUNT_TIERS = ['small', 'mid', 'key'] as const;
 export const ACCOUNT_KINDS = ['b2b', 'b2g'] as const;

@@ -2,7 +2,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { appError, type AppError } from '../core/errors.ts';
 import { isIdentifierType, normalizeIdentifier, type Identifier } from '../core/identifiers.ts';
-import type { Database, Row, Statement, Tx } from '../db/database.ts';
+import type { Database, Tx } from '../db/database.ts';
 import type { MergeDecision } from '../identity/resolve-identities.ts';
 import type { CustomerScores } from '../insights/insights.schema.ts';
 import { readCustomerScores } from '../insights/insights.service.ts';
@@ -14,7 +14,8 @@ import {
   type AccountTier,
   type CustomerAccount,
 } from './accounts.service.ts';
-import { applyTraits, mergeTraits, type TraitMeta, type Traits } from './trait-conflicts.ts';
+
+export type Traits = Record<string, unknown>;
 
 export type ProfileTouch = {
   customerId: string;
@@ -25,89 +26,35 @@ export type ProfileTouch = {
   source: string | null;
 };
 
-type ProfileRow = { id: string; traits: Traits; trait_meta: TraitMeta };
+/** One trait's change: what `fold_traits` takes (migration 0016). */
+type TraitChange = [trait: string, value: unknown, at: string, priority: number, source: string | null];
 
 /**
- * The statement that reads profiles to update, for a caller to send with others in one round trip
- * (ingest sends it with its first, for the customers it expects to touch), and what reads its rows.
- * Per-id probes (LATERAL) so a fast-growing table's stale statistics cannot pick a scan. FOR SHARE
- * waits for an ingest transaction still committing a change to the same profile (it released the
- * identity lock early) and then reads its version: no lost update.
- */
-export function profilesToUpdate(
-  workspaceId: string,
-  customerIds: Iterable<string>,
-): { statement: Statement; read(rows: Row[]): ProfilesRead } {
-  return {
-    statement: {
-      text: `SELECT p.id, p.traits, p.trait_meta FROM unnest($2::uuid[]) AS c(id)
-     CROSS JOIN LATERAL (
-       SELECT id, traits, trait_meta FROM customers WHERE workspace_id = $1 AND id = c.id FOR SHARE
-     ) p`,
-      params: [workspaceId, [...customerIds]],
-    },
-    read: (rows) => new Map((rows as ProfileRow[]).map((r) => [r.id, r])),
-  };
-}
-
-/** Profiles read by `profilesToUpdate`, by id. */
-export type ProfilesRead = ReadonlyMap<string, ProfileRow>;
-
-/**
- * Folds a batch's merges and trait changes into the profiles, one UPDATE for all of them. `read`:
- * profiles read already, in this transaction; the others are read first.
+ * Folds a batch's merges and trait changes into the profiles: merges first, in order, then each
+ * profile's changes in event order. Conflicts are settled by the statement that writes the
+ * profiles (`fold_profile_traits`, migration 0016), on the rows as they are when it runs: nothing
+ * is read here, and on a server the statement goes with the transaction's next round trip.
  */
 export async function updateProfiles(
   tx: Tx,
-  input: {
-    workspaceId: string;
-    merges: MergeDecision[];
-    touches: ProfileTouch[];
-    read?: ProfilesRead;
-  },
+  input: { workspaceId: string; merges: MergeDecision[]; touches: ProfileTouch[] },
 ): Promise<void> {
-  const needTraits = new Set<string>();
-  for (const m of input.merges) needTraits.add(m.winnerId).add(m.loserId);
-  for (const t of input.touches) if (Object.keys(t.traits).length > 0) needTraits.add(t.customerId);
-  if (needTraits.size === 0) return;
-  const rows = [...needTraits].flatMap((id) => input.read?.get(id) ?? []);
-  const unread = [...needTraits].filter((id) => !input.read?.has(id));
-  if (unread.length > 0) {
-    const { statement, read } = profilesToUpdate(input.workspaceId, unread);
-    rows.push(...read(await tx.query(statement.text, statement.params)).values());
-  }
-  const profiles = new Map(rows.map((r) => [r.id, { traits: r.traits, meta: r.trait_meta, changed: false }]));
-  for (const m of input.merges) {
-    const winner = profiles.get(m.winnerId);
-    const loser = profiles.get(m.loserId);
-    if (winner && loser) winner.changed = mergeTraits(winner, loser) || winner.changed;
-  }
-  for (const t of input.touches) {
-    const profile = profiles.get(t.customerId);
-    if (!profile || Object.keys(t.traits).length === 0) continue;
-    const changed = applyTraits({
-      traits: profile.traits,
-      meta: profile.meta,
-      incoming: t.traits,
-      at: t.at,
-      priorityOf: t.priorityOf,
-      source: t.source,
-    });
-    profile.changed = changed || profile.changed;
-  }
-  const updates = [...profiles]
-    .filter(([, p]) => p.changed)
-    .map(([id, p]) => ({ id, traits: p.traits, meta: p.meta }));
-  if (updates.length === 0) return;
-  // Nothing is read back: on a server the update goes with the transaction's next round trip.
-  await tx.write(
-    // A `kind` trait of person/organization also sets the profile's kind.
-    `UPDATE customers c SET traits = u.traits, trait_meta = u.meta, updated_at = now(),
-       kind = CASE WHEN u.traits->>'kind' IN ('person', 'organization') THEN u.traits->>'kind' ELSE c.kind END
-     FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, traits jsonb, meta jsonb)
-     WHERE c.workspace_id = $1 AND c.id = u.id`,
-    [input.workspaceId, JSON.stringify(updates)],
+  const changes: ({ id: string; from: string } | { id: string; traits: TraitChange[] })[] = input.merges.map(
+    (m) => ({ id: m.winnerId, from: m.loserId }),
   );
+  const byCustomer = new Map<string, TraitChange[]>();
+  for (const touch of input.touches) {
+    const at = touch.at.toISOString();
+    let traits = byCustomer.get(touch.customerId);
+    for (const [trait, value] of Object.entries(touch.traits)) {
+      if (value === undefined) continue;
+      if (!traits) byCustomer.set(touch.customerId, (traits = []));
+      traits.push([trait, value, at, touch.priorityOf(trait), touch.source]);
+    }
+  }
+  for (const [id, traits] of byCustomer) changes.push({ id, traits });
+  if (changes.length === 0) return;
+  await tx.write('SELECT fold_profile_traits($1, $2::jsonb)', [input.workspaceId, JSON.stringify(changes)]);
 }
 
 export type Customer = {

@@ -26,7 +26,8 @@ export async function setIdentityRules(
   input: { workspaceId: string; rules: IdentityRules },
 ): Promise<IdentityRules> {
   await db.inWorkspace(input.workspaceId, (tx) =>
-    tx.query('UPDATE workspaces SET identity_rules = $2 WHERE id = $1', [
+    // The rules are kept with the identifiers ingest knows: they are read again under a new epoch.
+    tx.query('UPDATE workspaces SET identity_rules = $2, identity_epoch = identity_epoch + 1 WHERE id = $1', [
       input.workspaceId,
       JSON.stringify(input.rules),
     ]),
@@ -64,6 +65,29 @@ export async function resolveBatch(
   }
   await persistResolution(tx, workspaceId, resolution);
   return { resolution, rules };
+}
+
+/**
+ * The batch's customers from what this process knows alone, when that suffices: every identifier
+ * of every event known, no event adding an identifier to its profile or joining two. With the
+ * statement that asserts, under the workspace's identity lock, that what it knows still holds:
+ * else the transaction fails as a serialization failure (40001) and must be written again by
+ * `resolveBatch`. Null when the batch needs the database.
+ */
+export function resolveFromMemory(
+  workspaceId: string,
+  events: { identifiers: Identifier[] }[],
+  known: KnownIdentifiers | undefined,
+): { customerIds: string[]; rules: CompiledRules; assertion: Statement } | null {
+  const kept = known?.of(workspaceId);
+  if (!kept) return null;
+  const { settled, changing } = settleKnownEvents(events, kept.customers, kept.rules);
+  if (changing.size > 0 || settled.includes(undefined)) return null;
+  return {
+    customerIds: settled as string[],
+    rules: kept.rules,
+    assertion: { text: 'SELECT assert_identity_epoch($1, $2)', params: [workspaceId, kept.epoch] },
+  };
 }
 
 /** The workspace's rules and the stored customer of each identifier (by `keyOf`). */
@@ -115,7 +139,7 @@ export function lookUpOwners(
         owner.clear();
         found = found.concat(readProbe(await tx.query(text, params), again).found);
       }
-      known?.remember(workspaceId, probed.epoch, found);
+      known?.remember(workspaceId, probed, found);
       for (const [key, customerId] of found) owner.set(key, customerId);
       return { rules: probed.rules, owner };
     },

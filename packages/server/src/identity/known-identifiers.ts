@@ -5,25 +5,30 @@
 // transaction (0015_identity_epoch.sql). Identity resolution reads the epoch under the workspace's
 // identity lock, when every merge has committed, and what was kept under another epoch is dropped.
 // Only rows read from the database are kept, never the identities a batch is still writing: a
-// rolled-back batch leaves nothing behind.
+// rolled-back batch leaves nothing behind. The workspace's identity rules read with them are kept
+// too: changing them bumps the epoch as well.
+import type { CompiledRules } from './identity-rules.ts';
+
+/** What was read under one epoch of a workspace's identities. */
+export type ReadUnder = { epoch: number; rules: CompiledRules };
 
 export type KnownIdentifiers = {
-  /** What is known of a workspace: the epoch it was read under, and identifier keys' (`keyOf`) customers. */
-  of(workspaceId: string): { epoch: number; customers: ReadonlyMap<string, string> } | undefined;
-  /** Keeps customers of identifier keys read under `epoch`; a new epoch first forgets the old one's. */
-  remember(workspaceId: string, epoch: number, found: Iterable<[key: string, customerId: string]>): void;
+  /** What is known of a workspace: the epoch and rules it was read under, and identifier keys' (`keyOf`) customers. */
+  of(workspaceId: string): (ReadUnder & { customers: ReadonlyMap<string, string> }) | undefined;
+  /** Keeps customers of identifier keys read under an epoch; a new epoch first forgets the old one's. */
+  remember(workspaceId: string, under: ReadUnder, found: Iterable<[key: string, customerId: string]>): void;
 };
 
 /** At most `limit` identifiers per workspace (0 keeps none); beyond it the longest-kept go first. */
 export function createKnownIdentifiers(limit: number): KnownIdentifiers {
-  const workspaces = new Map<string, { epoch: number; customers: Map<string, string> }>();
+  const workspaces = new Map<string, ReadUnder & { customers: Map<string, string> }>();
   return {
     of: (workspaceId) => workspaces.get(workspaceId),
-    remember(workspaceId, epoch, found) {
+    remember(workspaceId, { epoch, rules }, found) {
       if (limit === 0) return;
       let known = workspaces.get(workspaceId);
       if (known?.epoch !== epoch) {
-        known = { epoch, customers: new Map() };
+        known = { epoch, rules, customers: new Map() };
         workspaces.set(workspaceId, known);
       }
       const { customers } = known;

@@ -49,8 +49,11 @@ type InFlight = {
 
 // Groups written at once: one resolving identities, the others appending events and committing.
 const MAX_IN_FLIGHT = 3;
-// Unique violations and deadlocks come from races with another hub process: the retry sees its rows.
-const RETRYABLE = new Set(['23505', '40P01']);
+// Unique violations and deadlocks come from races with another hub process: the retry sees its
+// rows. A first attempt also takes its messageIds to be new and identities unchanged since they
+// were read (write-batch.ts, `assumeNew`): a unique violation or a serialization failure then
+// means it was wrong, and the retry reads.
+const RETRYABLE = new Set(['23505', '40P01', '40001']);
 const MAX_ATTEMPTS = 3;
 // ~200 bytes each: 250,000 identifiers of a workspace kept in ~50 MB.
 const KNOWN_IDENTIFIERS_LIMIT = 250_000;
@@ -164,7 +167,8 @@ export function createIngestPipeline(deps: {
     try {
       const results = await deps.db.inWorkspace(
         workspaceId,
-        (tx) => writeBatch(tx, workspaceId, events, { onReleased, knownIdentifiers }),
+        (tx) =>
+          writeBatch(tx, workspaceId, events, { onReleased, knownIdentifiers, assumeNew: attempt === 1 }),
         // Its first query is the repeat check, whose message ids go inline with the opening.
         { exclusive: true, releasable: true, openWithFirstQuery: true },
       );

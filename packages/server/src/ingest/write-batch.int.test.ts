@@ -21,7 +21,7 @@ const source = { sourceId: null, sourceName: 'test', channel: 'web', traitPriori
 const event = (call: Record<string, unknown>) => normalizeEvent(call as SegmentCall, new Date(), source);
 
 /** Writes the calls in one group, as the ingest pipeline does; how many times it asked the database. */
-async function roundTripsOf(calls: Record<string, unknown>[], known: KnownIdentifiers) {
+async function roundTripsOf(calls: Record<string, unknown>[], known: KnownIdentifiers, assumeNew = false) {
   let trips = 0;
   await hub.database.db.inWorkspace(
     workspaceId,
@@ -32,7 +32,7 @@ async function roundTripsOf(calls: Record<string, unknown>[], known: KnownIdenti
         query: (...args) => (trips++, tx.query(...args)),
         queries: (statements) => (trips++, tx.queries(statements)),
       };
-      return writeBatch(counted, workspaceId, calls.map(event), { knownIdentifiers: known });
+      return writeBatch(counted, workspaceId, calls.map(event), { knownIdentifiers: known, assumeNew });
     },
     { exclusive: true, releasable: true, openWithFirstQuery: true },
   );
@@ -51,7 +51,7 @@ async function traitsOf(userId: string) {
 }
 
 describe('a group of events of known customers', () => {
-  it('reads the profiles it updates with its repeat check: one round trip before the commit', async () => {
+  it('is written in the round trip that commits it, reading nothing, traits settled as they are written', async () => {
     const known = createKnownIdentifiers(1000);
     // The first group creates the customer; the second finds it stored, and the process keeps it.
     await roundTripsOf(
@@ -62,6 +62,7 @@ describe('a group of events of known customers', () => {
       [{ type: 'track', event: 'Signed In', userId: 'trips-1', messageId: 'trips-1-b' }],
       known,
     );
+    const later = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
     const trips = await roundTripsOf(
       [
         { type: 'track', event: 'Viewed', userId: 'trips-1', messageId: 'trips-1-c' },
@@ -69,23 +70,53 @@ describe('a group of events of known customers', () => {
           type: 'identify',
           userId: 'trips-1',
           messageId: 'trips-1-d',
-          timestamp: new Date(Date.now() + 1000).toISOString(),
+          timestamp: later(2),
           traits: { plan: 'ویژه', city: 'Tabriz' },
+        },
+        // Older than the one before it: its plan loses, its new trait is taken.
+        {
+          type: 'identify',
+          userId: 'trips-1',
+          messageId: 'trips-1-e',
+          timestamp: later(1),
+          traits: { plan: 'طلایی', name: 'سارا' },
         },
       ],
       known,
+      true,
     );
-    expect(trips).toBe(1);
-    expect(await traitsOf('trips-1')).toMatchObject({ plan: 'ویژه', city: 'Tabriz' });
+    expect(trips).toBe(0);
+    expect(await traitsOf('trips-1')).toEqual({ plan: 'ویژه', city: 'Tabriz', name: 'سارا' });
   });
 
-  it('reads the profile of a customer it did not know once it is decided, in a second round trip', async () => {
+  it('reads only the look-up of a customer it did not know: its traits go with the commit', async () => {
     const trips = await roundTripsOf(
       [{ type: 'identify', userId: 'trips-2', messageId: 'trips-2-a', traits: { plan: 'پایه' } }],
       createKnownIdentifiers(1000),
+      true,
     );
-    // New customer: the look-up, then the new profile's traits (its row is appended unread).
-    expect(trips).toBe(2);
+    expect(trips).toBe(1);
     expect(await traitsOf('trips-2')).toMatchObject({ plan: 'پایه' });
+  });
+
+  it('fails when it takes a stored messageId to be new, and stores it once when written again', async () => {
+    const known = createKnownIdentifiers(1000);
+    const calls = [1, 2].map((n) => ({
+      type: 'track',
+      event: 'Viewed',
+      userId: 'trips-3',
+      messageId: `trips-3-${n}`,
+    }));
+    await roundTripsOf(calls.slice(0, 1), known);
+    await roundTripsOf(calls.slice(1), known);
+    await expect(roundTripsOf(calls, known, true)).rejects.toMatchObject({ code: '23505' });
+    await roundTripsOf(calls, known);
+    const [stored] = await hub.database.db.asSystem((tx) =>
+      tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM events WHERE workspace_id = $1 AND message_id LIKE 'trips-3-%'`,
+        [workspaceId],
+      ),
+    );
+    expect(stored!.n).toBe(2);
   });
 });

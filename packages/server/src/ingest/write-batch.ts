@@ -3,11 +3,13 @@
 // memberships, append the events.
 import { CopyColumns } from '../db/copy-text.ts';
 import type { Statement, Tx } from '../db/database.ts';
-import { lookUpOwners, resolveBatch } from '../identity/identity.service.ts';
+import { lookUpOwners, resolveBatch, resolveFromMemory } from '../identity/identity.service.ts';
+import type { CompiledRules } from '../identity/identity-rules.ts';
 import type { KnownIdentifiers } from '../identity/known-identifiers.ts';
+import type { Resolution } from '../identity/resolve-identities.ts';
 import { keyOf } from '../core/identifiers.ts';
 import { applyGroupCall } from '../customers/accounts.service.ts';
-import { profilesToUpdate, updateProfiles } from '../customers/customers.service.ts';
+import { updateProfiles } from '../customers/customers.service.ts';
 import { EVENT_OWN_COLUMNS, type HubEvent } from './normalize-event.ts';
 
 /** Per event of the batch, in order: the customer it landed on, or that it repeated a stored messageId. */
@@ -26,6 +28,11 @@ export const EVENT_COLUMNS = [
  * the batch merged profiles) and `onReleased` learns which identifiers the batch created. On a
  * server the hand-over goes with the transaction's last round trip, with its profile updates,
  * events and COMMIT: the next group's transaction, started at `onReleased`, waits for it there.
+ *
+ * `assumeNew`: the batch's messageIds are taken to be new, and a batch of customers this process
+ * knows is then written in that one round trip, with nothing read. A stored messageId fails it
+ * with a unique violation (23505), and a change of identities since they were read with a
+ * serialization failure (40001): the caller writes it again without `assumeNew`.
  */
 export async function writeBatch(
   tx: Tx,
@@ -35,39 +42,20 @@ export async function writeBatch(
     onReleased?: (createdIdentifiers: string[]) => void;
     /** The ingest pipeline's memory of identifiers' customers. */
     knownIdentifiers?: KnownIdentifiers;
+    assumeNew?: boolean;
   } = {},
 ): Promise<EventOutcome[]> {
-  // The repeat check, the identifiers' look-up and the profiles the batch will likely update (of
-  // customers this process knows) go in one round trip (with the transaction's opening, when it
-  // opens with its first query). Profiles it did not expect are read once identities are decided.
   const seen = new Set<string>();
   const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
-  const owners = lookUpOwners(workspaceId, unique, options.knownIdentifiers);
-  const likely = new Set<string>();
-  for (const e of unique) {
-    const customerId = Object.keys(e.traits).length > 0 ? owners.knownCustomerOf(e.identifiers) : undefined;
-    if (customerId !== undefined) likely.add(customerId);
-  }
-  const profiles = profilesToUpdate(workspaceId, likely);
-  const [stored, ownerRows, profileRows] = await tx.queries([
-    storedOf(workspaceId, unique),
-    owners.statement,
-    ...(likely.size > 0 ? [profiles.statement] : []),
-  ]);
-  const storedIds = new Set(stored!.map((r) => r.message_id as string));
-  const fresh = unique.filter((e) => !storedIds.has(e.messageId));
-  if (fresh.length === 0) return events.map(() => ({ customerId: null, duplicate: true }));
+  const decided =
+    (options.assumeNew ? await decideFromMemory(tx, workspaceId, unique, options.knownIdentifiers) : null) ??
+    (await decideFromDatabase(tx, workspaceId, unique, options.knownIdentifiers));
+  if (decided === null) return events.map(() => ({ customerId: null, duplicate: true }));
+  const { fresh, resolution, rules } = decided;
 
-  const { resolution, rules } = await resolveBatch(tx, {
-    workspaceId,
-    events: fresh,
-    owners: await owners.read(tx, ownerRows!),
-  });
   await updateProfiles(tx, {
     workspaceId,
     merges: resolution.merges,
-    // A merge reads its profiles after recording it, as before this read.
-    read: resolution.merges.length === 0 && profileRows ? profiles.read(profileRows) : undefined,
     // Only events that set traits touch a profile (most are tracks: no closure or object for them).
     touches: fresh.flatMap((event, i) =>
       Object.keys(event.traits).length === 0
@@ -105,6 +93,60 @@ export async function writeBatch(
     const customerId = landed.get(e);
     return customerId ? { customerId, duplicate: false } : { customerId: null, duplicate: true };
   });
+}
+
+/** The batch's events to store and their customers. */
+type Decided = { fresh: HubEvent[]; resolution: Resolution; rules: CompiledRules };
+
+/**
+ * Customers this process knows, from memory: the assertion that they still are theirs waits for
+ * the transaction's round trip. Null when the batch needs the database; group calls read and
+ * write accounts, so they always do.
+ */
+async function decideFromMemory(
+  tx: Tx,
+  workspaceId: string,
+  unique: HubEvent[],
+  known: KnownIdentifiers | undefined,
+): Promise<Decided | null> {
+  if (unique.some((e) => e.group)) return null;
+  const memory = resolveFromMemory(workspaceId, unique, known);
+  if (!memory) return null;
+  await tx.write(memory.assertion.text, memory.assertion.params);
+  const { customerIds, rules } = memory;
+  const resolution: Resolution = {
+    originIds: customerIds,
+    customerIds,
+    newCustomerIds: [],
+    newIdentities: [],
+    merges: [],
+    blockedMerges: [],
+  };
+  return { fresh: unique, resolution, rules };
+}
+
+/**
+ * The repeat check and the identifiers' look-up go in one round trip (with the transaction's
+ * opening, when it opens with its first query); identity resolution then reads what else it needs.
+ * Null when every event repeats a stored messageId.
+ */
+async function decideFromDatabase(
+  tx: Tx,
+  workspaceId: string,
+  unique: HubEvent[],
+  known: KnownIdentifiers | undefined,
+): Promise<Decided | null> {
+  const owners = lookUpOwners(workspaceId, unique, known);
+  const [stored, ownerRows] = await tx.queries([storedOf(workspaceId, unique), owners.statement]);
+  const storedIds = new Set(stored!.map((r) => r.message_id as string));
+  const fresh = unique.filter((e) => !storedIds.has(e.messageId));
+  if (fresh.length === 0) return null;
+  const { resolution, rules } = await resolveBatch(tx, {
+    workspaceId,
+    events: fresh,
+    owners: await owners.read(tx, ownerRows!),
+  });
+  return { fresh, resolution, rules };
 }
 
 /**
