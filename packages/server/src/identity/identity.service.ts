@@ -107,8 +107,6 @@ export function lookUpOwners(
 ): {
   statement: Statement;
   read(tx: Tx, rows: Row[]): Promise<Owners>;
-  /** The customer this process knows for the first of `identifiers` it knows, before any look-up. */
-  knownCustomerOf(identifiers: Identifier[]): string | undefined;
 } {
   const byKey = new Map<string, Identifier>();
   for (const event of events) for (const i of event.identifiers) byKey.set(keyOf(i), i);
@@ -122,13 +120,6 @@ export function lookUpOwners(
   }
   return {
     statement: probeIdentifiers(workspaceId, unknown),
-    knownCustomerOf(identifiers) {
-      for (const i of identifiers) {
-        const customerId = kept?.customers.get(keyOf(i));
-        if (customerId !== undefined) return customerId;
-      }
-      return undefined;
-    },
     async read(tx, rows) {
       const probed = readProbe(rows, unknown);
       let found = probed.found;
