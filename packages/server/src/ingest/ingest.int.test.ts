@@ -69,6 +69,10 @@ describe('Segment ingest', () => {
       accepted: 0,
       duplicates: 1,
     });
+    // A new event of u-dup: the hub looks u-dup up and knows it from then on, so the batch below
+    // is first written taking its messageIds to be new, fails on the stored one, and is written
+    // again with the repeat check.
+    await send(hub, ws.writeKey, 'track', { ...call, messageId: 'msg-dup-0' });
     const batch = await send(hub, ws.writeKey, 'batch', {
       batch: [
         { ...call, type: 'track' },
@@ -78,7 +82,9 @@ describe('Segment ingest', () => {
     });
     expect(batch.json()).toMatchObject({ accepted: 1, duplicates: 2 });
     const id = (await lookup('userId', 'u-dup')).json().id;
-    expect((await timeline(id)).events).toHaveLength(2);
+    expect((await timeline(id)).events).toHaveLength(3);
+    const metrics = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^pishkhan_ingest_retries_total\{code="23505"\} [1-9]/m);
   });
 
   it('knows a repeat whatever characters its messageId holds', async () => {

@@ -72,6 +72,10 @@ export function createIngestPipeline(deps: {
     'pishkhan_events_duplicate_total',
     'Events dropped as repeats of a stored messageId',
   );
+  const countRetries = deps.metrics.counter(
+    'pishkhan_ingest_retries_total',
+    'Groups written again, by the error that failed them: 23505 a repeat taken to be new (or a race), 40001 identities changed since read, 40P01 a deadlock',
+  );
   const observeFlush = deps.metrics.histogram(
     'pishkhan_ingest_flush_seconds',
     'Time to commit one group of events',
@@ -179,6 +183,7 @@ export function createIngestPipeline(deps: {
       flight.release();
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+        countRetries(1, { code });
         await begin(workspaceId, group, attempt + 1);
       } else if (group.length === 1) {
         deps.logger.error({ err: error, workspaceId }, 'ingest batch failed');
