@@ -153,7 +153,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 }
 
 export async function openPostgres(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Connections stay open while idle (node-postgres closes them after 10 s by default): a new
+  // server process's first transactions load its catalog caches and compile the PL/pgSQL functions
+  // ingest calls, so traffic resuming after a quiet spell waited for them (docs/benchmarks.md,
+  // "Ingest", fifteenth session).
+  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 0 });
   pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
   const run = async <T>(
     workspaceId: string | null,
