@@ -78,13 +78,21 @@ export function resolveFromMemory(
   workspaceId: string,
   events: { identifiers: Identifier[] }[],
   known: KnownIdentifiers | undefined,
-): { customerIds: string[]; rules: CompiledRules; assertion: Statement } | null {
+): { resolution: Resolution; rules: CompiledRules; assertion: Statement } | null {
   const kept = known?.of(workspaceId);
   if (!kept) return null;
   const { settled, changing } = settleKnownEvents(events, kept.customers, kept.rules);
   if (changing.size > 0 || settled.includes(undefined)) return null;
+  const customerIds = settled as string[];
   return {
-    customerIds: settled as string[],
+    resolution: {
+      originIds: customerIds,
+      customerIds,
+      newCustomerIds: [],
+      newIdentities: [],
+      merges: [],
+      blockedMerges: [],
+    },
     rules: kept.rules,
     assertion: { text: 'SELECT assert_identity_epoch($1, $2)', params: [workspaceId, kept.epoch] },
   };

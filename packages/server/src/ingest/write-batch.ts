@@ -113,16 +113,7 @@ async function decideFromMemory(
   const memory = resolveFromMemory(workspaceId, unique, known);
   if (!memory) return null;
   await tx.write(memory.assertion.text, memory.assertion.params);
-  const { customerIds, rules } = memory;
-  const resolution: Resolution = {
-    originIds: customerIds,
-    customerIds,
-    newCustomerIds: [],
-    newIdentities: [],
-    merges: [],
-    blockedMerges: [],
-  };
-  return { fresh: unique, resolution, rules };
+  return { fresh: unique, resolution: memory.resolution, rules: memory.rules };
 }
 
 /**
