@@ -173,7 +173,8 @@ export function createIngestPipeline(deps: {
         workspaceId,
         (tx) =>
           writeBatch(tx, workspaceId, events, { onReleased, knownIdentifiers, assumeNew: attempt === 1 }),
-        // Its first query is the repeat check, whose message ids go inline with the opening.
+        // Its opening goes with its first round trip: the repeat check's (message ids inline), or,
+        // for customers this process knows, the one that appends the events and commits.
         { exclusive: true, releasable: true, openWithFirstQuery: true },
       );
       observeFlush((performance.now() - started) / 1000);
