@@ -112,6 +112,11 @@
   wrap.style.setProperty('--c', state.color || '#0b7285');
   apply(state.config);
 
+  /** A visitor's message is known by its clientId until the hub stores it, and after. */
+  function bubbleIdOf(clientId) {
+    return 'c:' + clientId;
+  }
+
   function add(from, body, id) {
     if (id && state.seen[id]) return;
     if (id) state.seen[id] = true;
@@ -156,11 +161,11 @@
       })
       .then(function (h) {
         h.messages.forEach(function (m) {
-          add(m.from, m.body, m.clientId ? 'c:' + m.clientId : m.id);
+          add(m.from, m.body, m.clientId ? bubbleIdOf(m.clientId) : m.id);
         });
         // Still unacknowledged, after the stored ones (only those from an earlier page load are new here).
         state.outbox.forEach(function (frame) {
-          add('visitor', frame.text, 'c:' + frame.clientId);
+          add('visitor', frame.text, bubbleIdOf(frame.clientId));
         });
       });
   }
@@ -189,7 +194,7 @@
         // The hub will never take this message: it is not sent again, and says so where it is shown.
         settle(f.clientId);
         list.querySelectorAll('.x').forEach(function (el) {
-          if (el.getAttribute('data-id') !== 'c:' + f.clientId) return;
+          if (el.getAttribute('data-id') !== bubbleIdOf(f.clientId)) return;
           var why = document.createElement('small');
           why.textContent = t('notSent');
           why.title = f.reason || '';
@@ -294,7 +299,7 @@
     state.outbox.push(frame);
     save();
     if (state.ready) state.socket.send(JSON.stringify(frame));
-    add('visitor', text, 'c:' + frame.clientId);
+    add('visitor', text, bubbleIdOf(frame.clientId));
     chat.text.value = '';
     lastTyping = 0;
   });
