@@ -14,6 +14,7 @@
 //                    [--known-identifiers=N]  (PISHKHAN_KNOWN_IDENTIFIERS; 0: every identifier looked up)
 //                    [--flush-ms=0]         (INGEST_FLUSH_MS: how long an idle hub gathers requests into a group)
 //                    [--parse-threads=N]    (PISHKHAN_PARSE_THREADS; 0: bodies parsed on the hub's main thread)
+//                    [--wal=ready|as-found] (the server's WAL segments before the latency phase; wal-segments.ts)
 //                    [--pretenuring]        (leave V8's allocation-site pretenuring on, as before keepRequestObjectsYoung)
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -24,6 +25,7 @@ import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { defaultParseThreads } from '../packages/server/src/api/http-app.ts';
+import { serverSessionOptions } from '../packages/server/src/db/database.ts';
 import {
   arg,
   fmt,
@@ -38,6 +40,7 @@ import {
 } from './bench-support.ts';
 import { startHubUnderTest, type HubUnderTest } from './hub-under-test.ts';
 import { prepareRawLatency } from './raw-latency.ts';
+import { countWalSegmentsCreated, readyWalSegments } from './wal-segments.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(arg('events', '200000'));
@@ -57,6 +60,9 @@ const THROUGHPUT_ROUNDS = Number(arg('throughput-rounds', '3'));
 const INGEST_WORKERS = Number(arg('ingest-workers', '0'));
 // The latency phase's load; by default half the steady state just measured.
 const HALF_LOAD = Number(arg('half-load', '0'));
+// `ready`: the latency phase meets the server's WAL as steady ingest leaves it (wal-segments.ts);
+// `as-found`: as the earlier phases left it, as the benchmark ran until the sixteenth session.
+const WAL = arg('wal', 'ready');
 
 /**
  * `hubCpuSeconds`: CPU of the hub's processes meanwhile; `serverCpuSeconds`: of a PostgreSQL server
@@ -145,7 +151,8 @@ async function rawCopyRate(db: BenchDb, indexed: boolean, count: number): Promis
   const matrix = rows.map((r) => columns.map((c) => r[c]));
   const started = performance.now();
   if (db.kind === 'postgres') {
-    const client = new pg.Client({ connectionString: db.url! });
+    // The hub's session settings (serverSessionOptions), so the two write alike.
+    const client = new pg.Client({ connectionString: db.url!, options: serverSessionOptions() });
     await client.connect();
     for (let i = 0; i < matrix.length; i += BATCH) {
       // Encoded by the hub's own COPY encoder and sent as the hub sends it, inside the timing.
@@ -285,7 +292,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     const raw = await prepareRawLatency(db, LATENCY_BATCH);
     // Start the latency phase from a settled database: the saturating phases above leave a
     // checkpoint's worth of WAL behind, whose flush would otherwise land in the first seconds.
-    await db.opened.db.exec('CHECKPOINT');
+    const walFiles = db.url && WAL === 'ready' ? await readyWalSegments(db.url) : null;
+    if (walFiles === null) await db.opened.db.exec('CHECKPOINT');
     await new Promise((r) => setTimeout(r, 2000));
     const halfRate = HALF_LOAD > 0 ? HALF_LOAD : hubRate / 2;
     const callsPerSecond = halfRate / LATENCY_BATCH;
@@ -312,6 +320,8 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       groups: 0,
       rawEvents: 0,
       rawServerCpu: 0,
+      walCreated: 0,
+      rawWalCreated: 0,
       mainThreadRan: 0,
       mainThreadWaited: 0,
     };
@@ -324,6 +334,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       const groupsBefore = await committedGroups(hub);
       await hub.probe('begin-gc-pauses');
       const threadBefore = mainThreadSchedule(hub.pid);
+      const walCreated = db.url ? await countWalSegmentsCreated(db.url) : null;
       const paced = await load(
         url,
         writeKey,
@@ -332,6 +343,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
         { concurrency: 1, ratePerSecond: callsPerSecond },
       );
       const threadAfter = mainThreadSchedule(hub.pid);
+      totals.walCreated += (await walCreated?.()) ?? NaN;
       totals.mainThreadRan += threadAfter && threadBefore ? threadAfter.ran - threadBefore.ran : NaN;
       totals.mainThreadWaited += threadAfter && threadBefore ? threadAfter.waited - threadBefore.waited : NaN;
       halfGcPauses.push(...((await hub.probe('end-gc-pauses')) as number[]));
@@ -341,7 +353,9 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       totals.hubCpu += paced.hubCpuSeconds;
       totals.loadCpu += paced.cpuSeconds;
       totals.serverCpu += paced.serverCpuSeconds ?? NaN;
+      const rawWalCreated = db.url ? await countWalSegmentsCreated(db.url) : null;
       const alone = await raw.round(calls, callsPerSecond);
+      totals.rawWalCreated += (await rawWalCreated?.()) ?? NaN;
       totals.rawEvents += calls * LATENCY_BATCH;
       totals.rawServerCpu += alone.serverCpuSeconds ?? NaN;
       for (const [into, latencies] of [
@@ -395,6 +409,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       halfServerCpu: serverCpuPerEvent(kind, totals.serverCpu, totals.events),
       halfGroups: { perSecond: totals.groups / totals.seconds, events: totals.events / totals.groups },
       halfGcPauses,
+      wal: { ready: walFiles, created: totals.walCreated, rawCreated: totals.rawWalCreated },
       // Per second of the calls' schedule (the load generator's set-up before it adds ~nothing).
       halfMainThread: {
         ran: totals.mainThreadRan / totals.seconds,
@@ -463,6 +478,10 @@ for (const kind of kinds) {
   console.log(
     `    CPU per event at half load: hub ${fmt(r.halfHubCpu, 1)} µs, load generator ${fmt(r.halfLoadCpu, 1)} µs${r.halfServerCpu === null ? '' : `, PostgreSQL server ${fmt(r.halfServerCpu, 1)} µs (alone ${fmt(r.raw.serverCpu ?? NaN, 1)} µs); ${fmt((r.halfRate * (r.halfHubCpu + r.halfLoadCpu + r.halfServerCpu)) / 1e6, 2)} of ${availableParallelism()} cores used`}`,
   );
+  if (Number.isFinite(r.wal.created))
+    console.log(
+      `    WAL segments: ${r.wal.ready === null ? 'as the earlier phases left them (--wal=as-found)' : `${fmt(r.wal.ready)} files in pg_wal at the start, readied as steady ingest leaves them`}; the server created ${fmt(r.wal.created)} during the hub's rounds, ${fmt(r.wal.rawCreated)} during PostgreSQL alone's`,
+    );
   if (Number.isFinite(r.halfMainThread.ran))
     console.log(
       `    the hub's main thread at half load: ran ${fmt(r.halfMainThread.ran, 2)} s a second, waited for a core ${fmt(r.halfMainThread.waited, 2)} s a second`,

@@ -152,12 +152,31 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   };
 }
 
+/**
+ * Settings of the hub's server sessions, sent when each connection opens (`options`; the
+ * environment's PGOPTIONS comes after, so it can change them; a DATABASE_URL with its own
+ * `options` replaces them). `backend_flush_after`: the pages a server process writes out of its
+ * buffers are handed to the disk every 256 kB instead of piling up in the kernel's cache, whose
+ * flush of a few hundred MB at once, every ~30 s, held every commit for 50–250 ms
+ * (docs/benchmarks.md, "Ingest", sixteenth session). PostgreSQL's own writers do the same by
+ * default (`checkpoint_flush_after`, `bgwriter_flush_after`); ingest makes its server processes
+ * write most pages themselves.
+ */
+export function serverSessionOptions(): string {
+  return ['-c backend_flush_after=256kB', process.env.PGOPTIONS ?? ''].join(' ').trim();
+}
+
 export async function openPostgres(connectionString: string): Promise<Database> {
   // Connections stay open while idle (node-postgres closes them after 10 s by default): a new
   // server process's first transactions load its catalog caches and compile the PL/pgSQL functions
   // ingest calls, so traffic resuming after a quiet spell waited for them (docs/benchmarks.md,
   // "Ingest", fifteenth session).
-  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    idleTimeoutMillis: 0,
+    options: serverSessionOptions(),
+  });
   pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
   const run = async <T>(
     workspaceId: string | null,
