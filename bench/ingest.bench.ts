@@ -216,6 +216,9 @@ async function benchOne(kind: 'postgres' | 'pglite') {
   const db = await freshDatabase(kind, SERVER);
   const hub = await startHubUnderTest(db);
   let stopWorkers: (() => Promise<void>) | null = null;
+  // PostgreSQL alone's connections, closed before the database is dropped even when a phase fails:
+  // a connection the drop ends fails the run with that instead of the phase's own error.
+  let closeRawLatency: (() => Promise<void>) | null = null;
   try {
     const { token } = await postJson<{ token: string }>(hub.base, '/api/signup', {
       email: `bench-${kind}@example.com`,
@@ -290,6 +293,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
     // The latency phase alternates the hub and PostgreSQL alone at the same rate, round by round,
     // so both meet the same moods of the machine (see raw-latency.ts).
     const raw = await prepareRawLatency(db, LATENCY_BATCH);
+    closeRawLatency = () => raw.close();
     // Start the latency phase from a settled database: the saturating phases above leave a
     // checkpoint's worth of WAL behind, whose flush would otherwise land in the first seconds.
     const walFiles = db.url && WAL === 'ready' ? await readyWalSegments(db.url) : null;
@@ -369,6 +373,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       }
     }
     await hub.probe('end-heap-profile');
+    closeRawLatency = null;
     await raw.close();
     // Into a table with the events' indexes, last: its WAL must not slow the hub's latency phase.
     const indexedRates = [];
@@ -417,6 +422,7 @@ async function benchOne(kind: 'postgres' | 'pglite') {
       },
     };
   } finally {
+    await closeRawLatency?.();
     await stopWorkers?.();
     await hub.close();
     await db.opened.close();
