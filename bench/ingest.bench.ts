@@ -25,7 +25,7 @@ import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { startIngestWorkers, type IngestWorkers } from '../packages/server/src/ingest/ingest-workers.ts';
 import { createLogger } from '../packages/server/src/core/logger.ts';
 import { defaultParseThreads } from '../packages/server/src/api/http-app.ts';
-import { serverSessionOptions } from '../packages/server/src/db/database.ts';
+import { SESSION_SETTINGS } from '../packages/server/src/db/database.ts';
 import {
   arg,
   fmt,
@@ -151,9 +151,10 @@ async function rawCopyRate(db: BenchDb, indexed: boolean, count: number): Promis
   const matrix = rows.map((r) => columns.map((c) => r[c]));
   const started = performance.now();
   if (db.kind === 'postgres') {
-    // The hub's session settings (serverSessionOptions), so the two write alike.
-    const client = new pg.Client({ connectionString: db.url!, options: serverSessionOptions() });
+    const client = new pg.Client({ connectionString: db.url! });
     await client.connect();
+    // The hub's session settings, so the two write alike.
+    await client.query(SESSION_SETTINGS);
     for (let i = 0; i < matrix.length; i += BATCH) {
       // Encoded by the hub's own COPY encoder and sent as the hub sends it, inside the timing.
       await copyIn(

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { copyIn } from '../packages/server/src/db/copy-in.ts';
 import { copyTextChunks } from '../packages/server/src/db/copy-text.ts';
-import { serverSessionOptions } from '../packages/server/src/db/database.ts';
+import { SESSION_SETTINGS } from '../packages/server/src/db/database.ts';
 import { EVENT_COLUMNS } from '../packages/server/src/ingest/write-batch.ts';
 import { serverCpuSeconds, type BenchDb } from './bench-support.ts';
 import { openLoop } from './open-loop.mjs';
@@ -48,17 +48,13 @@ export async function prepareRawLatency(db: BenchDb, batch: number): Promise<Raw
       );
     });
   // Idle connections stay open: a backend that exits takes its CPU out of the server's figures.
-  // The hub's session settings, so both write their pages alike.
   const pool = db.url
-    ? new pg.Pool({
-        connectionString: db.url,
-        max: CONNECTIONS,
-        idleTimeoutMillis: 0,
-        options: serverSessionOptions(),
-      })
+    ? new pg.Pool({ connectionString: db.url, max: CONNECTIONS, idleTimeoutMillis: 0 })
     : null;
   if (pool) {
     const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => pool.connect()));
+    // The hub's session settings, so both write their pages alike.
+    await Promise.all(clients.map((client) => client.query(SESSION_SETTINGS)));
     for (const client of clients) client.release();
   }
   const append = async (rows: unknown[][]) => {

@@ -153,38 +153,54 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 }
 
 /**
- * Settings of the hub's server sessions, sent when each connection opens (`options`; the
- * environment's PGOPTIONS comes after, so it can change them; a DATABASE_URL with its own
- * `options` replaces them). `backend_flush_after`: the pages a server process writes out of its
- * buffers are handed to the disk every 256 kB instead of piling up in the kernel's cache, whose
- * flush of a few hundred MB at once, every ~30 s, held every commit for 50–250 ms
- * (docs/benchmarks.md, "Ingest", sixteenth session). PostgreSQL's own writers do the same by
+ * Settings the hub gives each of its server sessions where nobody else chose one: not the
+ * server's configuration, not `ALTER DATABASE`/`ALTER ROLE … SET`, not the connection's own
+ * options (PGOPTIONS, or `options` in the DATABASE_URL). Set by a statement rather than sent as
+ * startup options, which PgBouncer refuses. `backend_flush_after`: the pages a server process
+ * writes out of its buffers are handed to the disk every 256 kB instead of piling up in the
+ * kernel's cache, whose flush of a few hundred MB at once, every ~30 s, held every commit for
+ * 50–250 ms (docs/benchmarks.md, "Ingest", sixteenth session). PostgreSQL's own writers do so by
  * default (`checkpoint_flush_after`, `bgwriter_flush_after`); ingest makes its server processes
  * write most pages themselves.
  */
-export function serverSessionOptions(): string {
-  return ['-c backend_flush_after=256kB', process.env.PGOPTIONS ?? ''].join(' ').trim();
-}
+export const SESSION_SETTINGS = `SELECT set_config(name, '256kB', false) FROM pg_settings
+  WHERE name = 'backend_flush_after' AND source = 'default'`;
 
 export async function openPostgres(connectionString: string): Promise<Database> {
   // Connections stay open while idle (node-postgres closes them after 10 s by default): a new
   // server process's first transactions load its catalog caches and compile the PL/pgSQL functions
   // ingest calls, so traffic resuming after a quiet spell waited for them (docs/benchmarks.md,
   // "Ingest", fifteenth session).
-  const pool = new pg.Pool({
-    connectionString,
-    max: 10,
-    idleTimeoutMillis: 0,
-    options: serverSessionOptions(),
-  });
+  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 0 });
   pool.on('error', () => undefined); // an idle client's socket error: the next checkout reconnects
+  const settled = new WeakSet<pg.PoolClient>();
+  const checkOut = async () => {
+    const client = await pool.connect();
+    if (settled.has(client)) return client;
+    try {
+      await client.query(SESSION_SETTINGS);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    settled.add(client);
+    return client;
+  };
+  const onClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await checkOut();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  };
   const run = async <T>(
     workspaceId: string | null,
     fn: (tx: Tx) => Promise<T>,
     mode: TransactionOptions = {},
   ): Promise<T> => {
     if (workspaceId && !UUID_PATTERN.test(workspaceId)) throw new Error(`not a workspace id: ${workspaceId}`);
-    const client = await pool.connect();
+    const client = await checkOut();
     const transaction = serverTransaction(client, workspaceId, mode);
     try {
       if (!mode.openWithFirstQuery) await transaction.open();
@@ -197,15 +213,15 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       throw error;
     }
   };
-  await pool.query('SELECT 1'); // fail at start, not at the first request
+  await onClient((client) => client.query('SELECT 1')); // fail at start, not at the first request
   return {
     kind: 'postgres',
     inWorkspace: (workspaceId, fn, options) => run(workspaceId, fn, options),
     asSystem: (fn) => run(null, fn),
     run: async <T>(text: string, params: unknown[] = [], options?: QueryOptions) =>
-      (await pool.query(statement(text, params, options))).rows as T[],
+      onClient(async (client) => (await client.query(statement(text, params, options))).rows as T[]),
     exec: async (script) => {
-      await pool.query(script);
+      await onClient((client) => client.query(script));
     },
     close: () => pool.end(),
   };
