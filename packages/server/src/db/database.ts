@@ -186,12 +186,16 @@ export async function openPostgres(connectionString: string): Promise<Database> 
     settled.add(client);
     return client;
   };
+  // A statement on its own. A failed one's connection is closed, as node-postgres' pool.query does.
   const onClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await checkOut();
     try {
-      return await work(client);
-    } finally {
+      const result = await work(client);
       client.release();
+      return result;
+    } catch (error) {
+      client.release(true);
+      throw error;
     }
   };
   const run = async <T>(
